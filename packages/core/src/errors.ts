@@ -1,0 +1,48 @@
+/**
+ * One error contract for every way a request can be refused. Adapters never invent statuses:
+ * they answer with `status` and `toErrorBody()` of the error core produced.
+ */
+export const B24_ERROR_STATUS = {
+  METHOD_NOT_ALLOWED: 405,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  BODY_TOO_LARGE: 413,
+  MALFORMED_BODY: 400,
+  INVALID_EVENT: 400,
+  TOKEN_MISSING: 401,
+  UNKNOWN_PORTAL: 401,
+  TOKEN_MISMATCH: 401,
+  HANDLER_FAILED: 500,
+} as const;
+
+export type B24HookErrorCode = keyof typeof B24_ERROR_STATUS;
+
+export interface B24ErrorBody {
+  error: { code: B24HookErrorCode; message: string };
+}
+
+export class B24HookError extends Error {
+  readonly code: B24HookErrorCode;
+  readonly status: number;
+  /** Lets Express's and Koa's default error handlers show the message instead of a generic 500 text. */
+  readonly expose: boolean;
+
+  constructor(code: B24HookErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'B24HookError';
+    this.code = code;
+    this.status = B24_ERROR_STATUS[code];
+    this.expose = this.status < 500;
+  }
+
+  get statusCode(): number {
+    return this.status;
+  }
+
+  toErrorBody(): B24ErrorBody {
+    return { error: { code: this.code, message: this.message } };
+  }
+}
+
+export function isB24HookError(value: unknown): value is B24HookError {
+  return value instanceof B24HookError;
+}

@@ -1,0 +1,58 @@
+import { isUtf8 } from 'node:buffer';
+import { B24HookError } from '../errors.js';
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+function invalidUtf8(): B24HookError {
+  return new B24HookError(
+    'MALFORMED_BODY',
+    'The body contains bytes that are not valid UTF-8 after percent-decoding. Bitrix24 always sends UTF-8; check the sender or a proxy that re-encodes the body.',
+  );
+}
+
+/** Turns body bytes into a string, refusing bytes that are not UTF-8 instead of replacing them. */
+export function bytesToText(bytes: Uint8Array): string {
+  const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (!isUtf8(buffer)) throw invalidUtf8();
+  return buffer.toString('utf8');
+}
+
+/**
+ * PHP's `urldecode`: `+` is a space, `%XX` a byte, and a `%` that starts no escape stays as
+ * written. The decoded bytes must form UTF-8, which PHP does not check but JavaScript strings need.
+ */
+export function decodeComponent(text: string): string {
+  const percent = text.indexOf('%');
+  const plus = text.indexOf('+');
+  if (percent === -1) return plus === -1 ? text : text.replaceAll('+', ' ');
+  const spaced = plus === -1 ? text : text.replaceAll('+', ' ');
+  try {
+    return decodeURIComponent(spaced);
+  } catch {
+    return decodeByteByByte(spaced);
+  }
+}
+
+const HEX = /^[0-9A-Fa-f]{2}$/;
+
+function decodeByteByByte(text: string): string {
+  const bytes: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0x25 && HEX.test(text.slice(i + 1, i + 3))) {
+      bytes.push(Number.parseInt(text.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else if (code < 0x80) {
+      bytes.push(code);
+    } else {
+      const char = String.fromCodePoint(text.codePointAt(i)!);
+      for (const byte of Buffer.from(char, 'utf8')) bytes.push(byte);
+      i += char.length - 1;
+    }
+  }
+  try {
+    return strictUtf8.decode(Uint8Array.from(bytes));
+  } catch {
+    throw invalidUtf8();
+  }
+}

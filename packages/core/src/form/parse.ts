@@ -1,0 +1,46 @@
+import { bytesToText, decodeComponent } from './decode.js';
+import { bodyTooLarge, resolveFormLimits, tooManyParams, type FormLimits } from './limits.js';
+import { PhpArray, registerVariable } from './php-array.js';
+import type { FormObject } from './types.js';
+
+/**
+ * The inverse of PHP's `http_build_query`: gives what PHP's `parse_str` gives for the same body
+ * (as `json_encode` prints it), with every value left a string. Over a limit, or on bytes that are
+ * not UTF-8, it throws a `B24HookError` instead of truncating.
+ */
+export function parseForm(body: string | Uint8Array, limits?: FormLimits): FormObject {
+  const { maxBodyBytes, maxParams, maxDepth } = resolveFormLimits(limits);
+  let text: string;
+  if (typeof body === 'string') {
+    if (body.length > maxBodyBytes || Buffer.byteLength(body) > maxBodyBytes) throw bodyTooLarge(maxBodyBytes);
+    text = body;
+  } else {
+    if (body.byteLength > maxBodyBytes) throw bodyTooLarge(maxBodyBytes);
+    text = bytesToText(body);
+  }
+
+  const root = new PhpArray();
+  let params = 0;
+  let start = 0;
+  const length = text.length;
+  while (start <= length) {
+    let end = text.indexOf('&', start);
+    if (end === -1) end = length;
+    if (end > start) {
+      if (++params > maxParams) throw tooManyParams(maxParams);
+      const equals = text.indexOf('=', start);
+      if (equals === -1 || equals > end) {
+        registerVariable(root, decodeComponent(text.slice(start, end)), '', maxDepth);
+      } else {
+        registerVariable(
+          root,
+          decodeComponent(text.slice(start, equals)),
+          decodeComponent(text.slice(equals + 1, end)),
+          maxDepth,
+        );
+      }
+    }
+    start = end + 1;
+  }
+  return root.toObject();
+}

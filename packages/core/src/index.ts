@@ -1,0 +1,2 @@
+export * from './form/index.js';
+export { B24HookError, B24_ERROR_STATUS, isB24HookError, type B24HookErrorCode, type B24ErrorBody } from './errors.js';
