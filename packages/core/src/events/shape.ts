@@ -1,0 +1,70 @@
+import { B24HookError } from '../errors.js';
+import type { FormValue } from '../form/types.js';
+
+/**
+ * The shape of an event's `data`, as the registry writes it: `"int"` (an integer Bitrix24 sends as
+ * a decimal string; becomes a number), `"string"` (kept as sent), `"form"` (anything, kept as
+ * sent), `[shape]` (a list), `{ "*": shape }` (a map keyed by ids, such as `data[BOT][<bot id>]`)
+ * or an object of known keys, where a key ending in `?` may be absent.
+ */
+export type EventShape = 'int' | 'string' | 'form' | readonly [EventShape] | { readonly [key: string]: EventShape };
+
+export interface B24EventSpec {
+  readonly name: string;
+  readonly scope: string;
+  readonly doc: string;
+  /** Also delivered as `NAME_<id>`, e.g. `ONCRMDYNAMICITEMADD_147` for one smart-process type. */
+  readonly suffixed: boolean;
+  readonly data: EventShape;
+}
+
+const INTEGER = /^-?(?:0|[1-9]\d*)$/;
+
+function wrongShape(path: string, expected: string): B24HookError {
+  return new B24HookError(
+    'INVALID_EVENT',
+    `${path} should be ${expected}, as the Bitrix24 documentation of this event says; the delivery does not match it.`,
+  );
+}
+
+/** Checks `value` against `shape` and returns a copy with integer fields as numbers. */
+export function coerce(shape: EventShape, value: FormValue | undefined, path: string): unknown {
+  if (shape === 'form') return value;
+  if (shape === 'string') {
+    if (typeof value !== 'string') throw wrongShape(path, 'a string');
+    return value;
+  }
+  if (shape === 'int') {
+    if (typeof value !== 'string' || !INTEGER.test(value)) throw wrongShape(path, 'an integer');
+    return Number(value);
+  }
+  if (Array.isArray(shape)) {
+    if (!Array.isArray(value)) throw wrongShape(path, 'a list');
+    const itemShape = shape[0] as EventShape;
+    return value.map((item, index) => coerce(itemShape, item, `${path}[${index}]`));
+  }
+  return coerceObject(shape as { readonly [key: string]: EventShape }, value, path);
+}
+
+function coerceObject(shape: { readonly [key: string]: EventShape }, value: FormValue | undefined, path: string): object {
+  if (value === undefined || typeof value === 'string') throw wrongShape(path, 'a map of fields');
+  // A map whose keys happen to be 0..n-1 arrives as a list; its keys are still keys.
+  const source: Record<string, FormValue> = Array.isArray(value) ? Object.fromEntries(value.entries()) : value;
+  const result: Record<string, unknown> = { ...source };
+  const everyKey = shape['*'];
+  if (everyKey !== undefined) {
+    for (const key of Object.keys(source)) result[key] = coerce(everyKey, source[key], `${path}[${key}]`);
+    return result;
+  }
+  for (const shapeKey of Object.keys(shape)) {
+    const optional = shapeKey.endsWith('?');
+    const key = optional ? shapeKey.slice(0, -1) : shapeKey;
+    const field = source[key];
+    if (field === undefined) {
+      if (optional) continue;
+      throw new B24HookError('INVALID_EVENT', `${path}[${key}] is missing; the Bitrix24 documentation of this event says it is always sent.`);
+    }
+    result[key] = coerce(shape[shapeKey]!, field, `${path}[${key}]`);
+  }
+  return result;
+}

@@ -1,0 +1,124 @@
+import { B24HookError } from '../errors.js';
+import type { FormObject, FormValue } from '../form/types.js';
+import { redact } from './redact.js';
+import { findEventSpec } from './registry.js';
+import { coerce } from './shape.js';
+import type { B24Auth, B24Event, B24Portal } from './types.js';
+
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+const INTEGER = /^-?(?:0|[1-9]\d*)$/;
+
+function invalid(message: string): B24HookError {
+  return new B24HookError('INVALID_EVENT', message);
+}
+
+/**
+ * The event object. Its secrets stay in `raw` and `auth` for code that asks by name, while
+ * `JSON.stringify` and `util.inspect` (and so every logger) see a redacted copy.
+ */
+class B24EventRecord {
+  declare readonly name: string;
+  declare readonly handlerId?: number;
+  declare readonly timestamp: Date;
+  declare readonly portal: B24Portal;
+  declare readonly auth?: B24Auth;
+  declare readonly data: unknown;
+  declare readonly raw: FormObject;
+
+  toJSON(): object {
+    return redact({ ...this });
+  }
+
+  [INSPECT](depth: number, options: object, inspect: (value: unknown, options: object) => string): string {
+    return `B24Event ${inspect(redact({ ...this }), options)}`;
+  }
+}
+
+function text(form: FormObject, key: string): string | undefined {
+  const value = form[key];
+  return typeof value === 'string' ? value : undefined;
+}
+
+function integer(form: FormObject, key: string, where: string): number | undefined {
+  const value = form[key];
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string' || !INTEGER.test(value)) throw invalid(`${where}[${key}] should be an integer.`);
+  return Number(value);
+}
+
+export function readAuthBlock(form: FormObject): FormObject {
+  const auth = form.auth;
+  if (auth === undefined || typeof auth === 'string' || Array.isArray(auth)) {
+    throw invalid(
+      'The body has no auth block (auth[member_id], auth[application_token], ...). Bitrix24 sends one with every event; check that the request really comes from Bitrix24.',
+    );
+  }
+  return auth;
+}
+
+function toPortal(auth: FormObject): B24Portal {
+  const domain = text(auth, 'domain');
+  const memberId = text(auth, 'member_id');
+  if (!domain || !memberId) throw invalid('auth[domain] and auth[member_id] must be present: they say which portal sent the event.');
+  return {
+    domain,
+    memberId,
+    clientEndpoint: text(auth, 'client_endpoint') ?? '',
+    serverEndpoint: text(auth, 'server_endpoint') ?? '',
+  };
+}
+
+function toAuth(auth: FormObject, timestamp: Date): B24Auth | undefined {
+  const accessToken = text(auth, 'access_token');
+  if (!accessToken) return undefined;
+  const result: B24Auth = { accessToken, scope: (text(auth, 'scope') ?? '').split(',').filter(Boolean) };
+  const refreshToken = text(auth, 'refresh_token');
+  if (refreshToken) result.refreshToken = refreshToken;
+  const expires = integer(auth, 'expires', 'auth');
+  const expiresIn = integer(auth, 'expires_in', 'auth');
+  if (expires !== undefined) result.expiresAt = new Date(expires * 1000);
+  else if (expiresIn !== undefined) result.expiresAt = new Date(timestamp.getTime() + expiresIn * 1000);
+  const userId = integer(auth, 'user_id', 'auth');
+  if (userId !== undefined) result.userId = userId;
+  const status = text(auth, 'status');
+  if (status) result.status = status;
+  const clientId = text(auth, 'client_id');
+  if (clientId) result.clientId = clientId;
+  return result;
+}
+
+function toData(name: string, data: FormValue | undefined): unknown {
+  const spec = findEventSpec(name);
+  if (spec === undefined) {
+    if (typeof data === 'string') throw invalid('data should be a map of fields.');
+    return data ?? {};
+  }
+  return coerce(spec.data, data ?? {}, 'data');
+}
+
+/** Turns a parsed delivery into its typed event; throws `INVALID_EVENT` when it is not one. */
+export function toEvent(form: FormObject): B24Event {
+  const rawName = text(form, 'event');
+  if (!rawName) {
+    throw invalid(
+      'The body has no event field. Bitrix24 event deliveries always name their event; business-process robot calls (workflow_id, event_token) are not events.',
+    );
+  }
+  const auth = readAuthBlock(form);
+  const ts = integer(form, 'ts', '');
+  if (ts === undefined) throw invalid('The body has no ts field (Unix seconds), which Bitrix24 sends with every event.');
+  const timestamp = new Date(ts * 1000);
+  const name = rawName.toUpperCase();
+
+  const event = Object.create(B24EventRecord.prototype) as Record<string, unknown>;
+  event.name = name;
+  const handlerId = integer(form, 'event_handler_id', '');
+  if (handlerId !== undefined) event.handlerId = handlerId;
+  event.timestamp = timestamp;
+  event.portal = toPortal(auth);
+  const oauth = toAuth(auth, timestamp);
+  if (oauth !== undefined) event.auth = oauth;
+  event.data = toData(name, form.data);
+  event.raw = form;
+  return event as unknown as B24Event;
+}

@@ -1,0 +1,14 @@
+export { createReceiver } from './create-receiver.js';
+export { errorResult } from './handle.js';
+export { checkRequestLine } from './request-body.js';
+export { handleIncoming, type IncomingSource } from './incoming.js';
+export type {
+  Receiver,
+  ReceiverOptions,
+  B24Request,
+  B24HandleResult,
+  B24SuccessBody,
+  B24Logger,
+  B24EventHandler,
+  B24ErrorHandler,
+} from './types.js';

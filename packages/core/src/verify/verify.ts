@@ -1,0 +1,133 @@
+import { B24HookError } from '../errors.js';
+import { readAuthBlock, toEvent } from '../events/to-event.js';
+import type { B24Event } from '../events/types.js';
+import type { FormObject } from '../form/types.js';
+import { matchesAnyDigest, tokenDigest } from './compare.js';
+import { INSTALL_CHOICES, INSTALL_EVENTS, type InstallPolicy } from './install-policy.js';
+import type { Credentials } from './scan.js';
+import type { TokenStore } from './token-store.js';
+
+export interface VerifyOptions {
+  /** The application token (or several, while rotating) of an outgoing webhook or a single-portal app. */
+  token?: string | readonly string[];
+  /** Tokens per portal, for an application installed on many portals. */
+  tokenStore?: TokenStore;
+  install?: InstallPolicy;
+}
+
+interface Expected {
+  digests: Buffer[];
+  /** The portal has a stored token. */
+  stored: boolean;
+}
+
+export interface TokenVerifier {
+  readonly usesStore: boolean;
+  /** Refuses a raw body whose scanned credentials cannot pass; `undefined` when it cannot tell. */
+  precheck(credentials: Credentials): Promise<B24HookError | undefined>;
+  verify(form: FormObject): Promise<B24Event>;
+  /** Forgets a portal whose uninstall was handled. */
+  forget(event: B24Event): Promise<void>;
+}
+
+function mismatch(): B24HookError {
+  return new B24HookError(
+    'TOKEN_MISMATCH',
+    "auth[application_token] does not match this receiver's token for the portal. Check the token configured for this endpoint (it changes when the app is reinstalled).",
+  );
+}
+
+function unknownPortal(install: boolean): B24HookError {
+  return new B24HookError(
+    'UNKNOWN_PORTAL',
+    install
+      ? `No token is stored for this portal yet, so its install cannot be verified. ${INSTALL_CHOICES}`
+      : 'No token is stored for this portal (auth[member_id]). Install the application on it first, or store its token in the tokenStore.',
+  );
+}
+
+function tokenMissing(): B24HookError {
+  return new B24HookError(
+    'TOKEN_MISSING',
+    'The body has no auth[application_token]. Bitrix24 sends it with every event; check that the request comes from Bitrix24 and reaches this endpoint unchanged.',
+  );
+}
+
+function normalizeTokens(token: VerifyOptions['token']): string[] {
+  if (token === undefined) return [];
+  const tokens = typeof token === 'string' ? [token] : [...token];
+  if (tokens.length === 0 || tokens.some((item) => typeof item !== 'string' || item.length === 0)) {
+    throw new TypeError('b24hooks: token must be a non-empty string or a non-empty list of non-empty strings.');
+  }
+  return tokens;
+}
+
+function asList(value: string | readonly string[] | undefined): string[] {
+  if (value === undefined) return [];
+  return (typeof value === 'string' ? [value] : [...value]).filter((item) => typeof item === 'string' && item.length > 0);
+}
+
+export function createTokenVerifier(options: VerifyOptions): TokenVerifier {
+  const staticDigests = normalizeTokens(options.token).map(tokenDigest);
+  const store = options.tokenStore;
+  const install = options.install ?? 'refuse';
+  if (staticDigests.length === 0 && store === undefined) {
+    throw new TypeError('b24hooks: createReceiver needs a token (string or list) or a tokenStore; without one nothing could be verified.');
+  }
+  if (options.install !== undefined && store === undefined) {
+    throw new TypeError('b24hooks: the install policy needs a tokenStore to keep the tokens it accepts.');
+  }
+  if (typeof install !== 'function' && install !== 'refuse' && install !== 'trust-first-use') {
+    throw new TypeError("b24hooks: install must be 'refuse', 'trust-first-use' or a function.");
+  }
+
+  async function expectedFor(memberId: string): Promise<Expected> {
+    if (store === undefined) return { digests: staticDigests, stored: false };
+    const stored = asList(await store.get(memberId)).map(tokenDigest);
+    return { digests: stored.length ? [...staticDigests, ...stored] : staticDigests, stored: stored.length > 0 };
+  }
+
+  function refusal(expected: Expected, isInstall: boolean): B24HookError {
+    return expected.digests.length === 0 ? unknownPortal(isInstall) : mismatch();
+  }
+
+  async function decideInstall(event: B24Event, token: string, expected: Expected): Promise<void> {
+    let accepted = false;
+    if (install === 'trust-first-use') accepted = !expected.stored;
+    else if (typeof install === 'function') accepted = (await install(event)) === true;
+    if (!accepted) throw refusal(expected, true);
+    await store!.set(event.portal.memberId, token, event.portal);
+  }
+
+  return {
+    usesStore: store !== undefined,
+
+    async precheck({ event, memberId, token }) {
+      if (memberId === undefined || token === undefined || token === '') return undefined;
+      if (event === undefined || INSTALL_EVENTS.has(event.toUpperCase())) return undefined;
+      const expected = await expectedFor(memberId);
+      return matchesAnyDigest(token, expected.digests) ? undefined : refusal(expected, false);
+    },
+
+    async verify(form) {
+      const auth = readAuthBlock(form);
+      const token = auth.application_token;
+      if (typeof token !== 'string' || token === '') throw tokenMissing();
+      const memberId = auth.member_id;
+      if (typeof memberId !== 'string' || memberId === '') {
+        throw new B24HookError('INVALID_EVENT', 'auth[member_id] must be present: it says which portal sent the event.');
+      }
+      const expected = await expectedFor(memberId);
+      if (matchesAnyDigest(token, expected.digests)) return toEvent(form);
+      const name = typeof form.event === 'string' ? form.event.toUpperCase() : '';
+      if (store === undefined || !INSTALL_EVENTS.has(name)) throw refusal(expected, false);
+      const event = toEvent(form);
+      await decideInstall(event, token, expected);
+      return event;
+    },
+
+    async forget(event) {
+      if (store !== undefined && event.name === 'ONAPPUNINSTALL') await store.delete(event.portal.memberId);
+    },
+  };
+}
