@@ -33,6 +33,9 @@ function checkShape(shape, where) {
     if (bare === '' || bare.endsWith('?')) fail(where, `bad key ${JSON.stringify(key)}`);
     if (FORBIDDEN_KEYS.has(bare)) fail(where, `forbidden key ${bare}`);
     if (seen.has(bare)) fail(where, `key ${bare} listed twice`);
+    if (bare !== '*' && bare === key && (shape[key] === 'string' || shape[key] === 'form')) {
+      fail(where, `text field ${key} must be optional (${key}?): only ids and the blocks holding them may be required`);
+    }
     seen.add(bare);
     checkShape(shape[key], `${where}.${key}`);
   }

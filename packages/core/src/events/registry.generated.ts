@@ -19,12 +19,12 @@ export const B24_EVENT_LIST: readonly B24EventSpec[] = [
   {"name":"CATALOG.ROUNDING.ON.ADD","scope":"catalog","doc":"https://apidocs.bitrix24.com/api-reference/catalog/rounding-rule/events/catalog-rounding-on-add.html","suffixed":false,"data":{"FIELDS?":{"ID":"int"}}},
   {"name":"CATALOG.ROUNDING.ON.DELETE","scope":"catalog","doc":"https://apidocs.bitrix24.com/api-reference/catalog/rounding-rule/events/catalog-rounding-on-delete.html","suffixed":false,"data":{"FIELDS?":{"ID":"int"}}},
   {"name":"CATALOG.ROUNDING.ON.UPDATE","scope":"catalog","doc":"https://apidocs.bitrix24.com/api-reference/catalog/rounding-rule/events/catalog-rounding-on-update.html","suffixed":false,"data":{"FIELDS?":{"ID":"int"}}},
-  {"name":"ONAPPINSTALL","scope":"basic","doc":"https://apidocs.bitrix24.com/api-reference/common/events/on-app-install.html","suffixed":false,"data":{"VERSION":"string","ACTIVE":"string","INSTALLED":"string","LANGUAGE_ID":"string"}},
-  {"name":"ONAPPMETHODCONFIRM","scope":"basic","doc":"https://apidocs.bitrix24.com/api-reference/common/events/on-app-method-confirm.html","suffixed":false,"data":{"TOKEN":"string","METHOD":"string","CONFIRMED":"string","LANGUAGE_ID":"string"}},
-  {"name":"ONAPPPAYMENT","scope":"basic","doc":"https://apidocs.bitrix24.com/api-reference/common/events/on-app-payment.html","suffixed":false,"data":{"CODE":"string","VERSION":"string","STATUS":"string","PAYMENT_EXPIRED":"string","DAYS":"int","LANGUAGE_ID":"string"}},
+  {"name":"ONAPPINSTALL","scope":"basic","doc":"https://apidocs.bitrix24.com/api-reference/common/events/on-app-install.html","suffixed":false,"data":{"VERSION?":"string","ACTIVE?":"string","INSTALLED?":"string","LANGUAGE_ID?":"string"}},
+  {"name":"ONAPPMETHODCONFIRM","scope":"basic","doc":"https://apidocs.bitrix24.com/api-reference/common/events/on-app-method-confirm.html","suffixed":false,"data":{"TOKEN?":"string","METHOD?":"string","CONFIRMED?":"string","LANGUAGE_ID?":"string"}},
+  {"name":"ONAPPPAYMENT","scope":"basic","doc":"https://apidocs.bitrix24.com/api-reference/common/events/on-app-payment.html","suffixed":false,"data":{"CODE?":"string","VERSION?":"string","STATUS?":"string","PAYMENT_EXPIRED?":"string","DAYS":"int","LANGUAGE_ID?":"string"}},
   {"name":"ONAPPTEST","scope":"basic","doc":"https://apidocs.bitrix24.com/api-reference/events/test-handler.html","suffixed":false,"data":{"QUERY?":"form","LANGUAGE_ID?":"string"}},
-  {"name":"ONAPPUNINSTALL","scope":"basic","doc":"https://apidocs.bitrix24.com/api-reference/common/events/on-app-uninstall.html","suffixed":false,"data":{"LANGUAGE_ID":"string","CLEAN":"string"}},
-  {"name":"ONAPPUPDATE","scope":"basic","doc":"https://apidocs.bitrix24.com/api-reference/common/events/on-app-update.html","suffixed":false,"data":{"VERSION":"string","PREVIOUS_VERSION":"string","LANGUAGE_ID":"string"}},
+  {"name":"ONAPPUNINSTALL","scope":"basic","doc":"https://apidocs.bitrix24.com/api-reference/common/events/on-app-uninstall.html","suffixed":false,"data":{"LANGUAGE_ID?":"string","CLEAN?":"string"}},
+  {"name":"ONAPPUPDATE","scope":"basic","doc":"https://apidocs.bitrix24.com/api-reference/common/events/on-app-update.html","suffixed":false,"data":{"VERSION?":"string","PREVIOUS_VERSION?":"string","LANGUAGE_ID?":"string"}},
   {"name":"ONBOOKINGADD","scope":"booking","doc":"https://apidocs.bitrix24.com/api-reference/booking/booking/events/on-booking-add.html","suffixed":false,"data":{"ID":"int"}},
   {"name":"ONBOOKINGDELETE","scope":"booking","doc":"https://apidocs.bitrix24.com/api-reference/booking/booking/events/on-booking-delete.html","suffixed":false,"data":{"ID":"int"}},
   {"name":"ONBOOKINGRESOURCEADD","scope":"booking","doc":"https://apidocs.bitrix24.com/api-reference/booking/resource/events/on-booking-resource-add.html","suffixed":false,"data":{"ID":"int"}},
@@ -54,32 +54,32 @@ export const B24_EVENT_LIST: readonly B24EventSpec[] = [
   {"name":"ONCRMCOMPANYADD","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/companies/events/on-crm-company-add.html","suffixed":false,"data":{"FIELDS":{"ID":"int"}}},
   {"name":"ONCRMCOMPANYDELETE","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/companies/events/on-crm-company-delete.html","suffixed":false,"data":{"FIELDS":{"ID":"int"}}},
   {"name":"ONCRMCOMPANYUPDATE","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/companies/events/on-crm-company-update.html","suffixed":false,"data":{"FIELDS":{"ID":"int"}}},
-  {"name":"ONCRMCOMPANYUSERFIELDADD","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/events/on-crm-company-user-field-add.html","suffixed":false,"data":{"FIELDS":{"ID":"int","ENTITY_ID":"string","FIELD_NAME":"string"}}},
-  {"name":"ONCRMCOMPANYUSERFIELDDELETE","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/events/on-crm-company-user-field-delete.html","suffixed":false,"data":{"FIELDS":{"ID":"int","ENTITY_ID":"string","FIELD_NAME":"string"}}},
-  {"name":"ONCRMCOMPANYUSERFIELDSETENUMVALUES","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/events/on-crm-company-user-field-set-enum-values.html","suffixed":false,"data":{"FIELDS":{"ID":"int","ENTITY_ID":"string","FIELD_NAME":"string"}}},
-  {"name":"ONCRMCOMPANYUSERFIELDUPDATE","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/events/on-crm-company-user-field-update.html","suffixed":false,"data":{"FIELDS":{"ID":"int","ENTITY_ID":"string","FIELD_NAME":"string"}}},
+  {"name":"ONCRMCOMPANYUSERFIELDADD","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/events/on-crm-company-user-field-add.html","suffixed":false,"data":{"FIELDS":{"ID":"int","ENTITY_ID?":"string","FIELD_NAME?":"string"}}},
+  {"name":"ONCRMCOMPANYUSERFIELDDELETE","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/events/on-crm-company-user-field-delete.html","suffixed":false,"data":{"FIELDS":{"ID":"int","ENTITY_ID?":"string","FIELD_NAME?":"string"}}},
+  {"name":"ONCRMCOMPANYUSERFIELDSETENUMVALUES","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/events/on-crm-company-user-field-set-enum-values.html","suffixed":false,"data":{"FIELDS":{"ID":"int","ENTITY_ID?":"string","FIELD_NAME?":"string"}}},
+  {"name":"ONCRMCOMPANYUSERFIELDUPDATE","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/events/on-crm-company-user-field-update.html","suffixed":false,"data":{"FIELDS":{"ID":"int","ENTITY_ID?":"string","FIELD_NAME?":"string"}}},
   {"name":"ONCRMCONTACTADD","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/contacts/events/on-crm-contact-add.html","suffixed":false,"data":{"FIELDS":{"ID":"int"}}},
   {"name":"ONCRMCONTACTDELETE","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/contacts/events/on-crm-contact-delete.html","suffixed":false,"data":{"FIELDS":{"ID":"int"}}},
   {"name":"ONCRMCONTACTUPDATE","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/contacts/events/on-crm-contact-update.html","suffixed":false,"data":{"FIELDS":{"ID":"int"}}},
-  {"name":"ONCRMCONTACTUSERFIELDADD","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/events/on-crm-contact-user-field-add.html","suffixed":false,"data":{"FIELDS":{"ID":"int","ENTITY_ID":"string","FIELD_NAME":"string"}}},
-  {"name":"ONCRMCONTACTUSERFIELDDELETE","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/events/on-crm-contact-user-field-delete.html","suffixed":false,"data":{"FIELDS":{"ID":"int","ENTITY_ID":"string","FIELD_NAME":"string"}}},
-  {"name":"ONCRMCONTACTUSERFIELDSETENUMVALUES","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/events/on-crm-contact-user-field-set-enum-values.html","suffixed":false,"data":{"FIELDS":{"ID":"int","ENTITY_ID":"string","FIELD_NAME":"string"}}},
-  {"name":"ONCRMCONTACTUSERFIELDUPDATE","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/events/on-crm-contact-user-field-update.html","suffixed":false,"data":{"FIELDS":{"ID":"int","ENTITY_ID":"string","FIELD_NAME":"string"}}},
-  {"name":"ONCRMCURRENCYADD","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/currency/events/on-crm-currency-add.html","suffixed":false,"data":{"FIELDS":{"ID":"string"}}},
-  {"name":"ONCRMCURRENCYDELETE","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/currency/events/on-crm-currency-delete.html","suffixed":false,"data":{"FIELDS":{"ID":"string"}}},
-  {"name":"ONCRMCURRENCYUPDATE","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/currency/events/on-crm-currency-update.html","suffixed":false,"data":{"FIELDS":{"ID":"string"}}},
+  {"name":"ONCRMCONTACTUSERFIELDADD","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/events/on-crm-contact-user-field-add.html","suffixed":false,"data":{"FIELDS":{"ID":"int","ENTITY_ID?":"string","FIELD_NAME?":"string"}}},
+  {"name":"ONCRMCONTACTUSERFIELDDELETE","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/events/on-crm-contact-user-field-delete.html","suffixed":false,"data":{"FIELDS":{"ID":"int","ENTITY_ID?":"string","FIELD_NAME?":"string"}}},
+  {"name":"ONCRMCONTACTUSERFIELDSETENUMVALUES","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/events/on-crm-contact-user-field-set-enum-values.html","suffixed":false,"data":{"FIELDS":{"ID":"int","ENTITY_ID?":"string","FIELD_NAME?":"string"}}},
+  {"name":"ONCRMCONTACTUSERFIELDUPDATE","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/events/on-crm-contact-user-field-update.html","suffixed":false,"data":{"FIELDS":{"ID":"int","ENTITY_ID?":"string","FIELD_NAME?":"string"}}},
+  {"name":"ONCRMCURRENCYADD","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/currency/events/on-crm-currency-add.html","suffixed":false,"data":{"FIELDS":{"ID?":"string"}}},
+  {"name":"ONCRMCURRENCYDELETE","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/currency/events/on-crm-currency-delete.html","suffixed":false,"data":{"FIELDS":{"ID?":"string"}}},
+  {"name":"ONCRMCURRENCYUPDATE","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/currency/events/on-crm-currency-update.html","suffixed":false,"data":{"FIELDS":{"ID?":"string"}}},
   {"name":"ONCRMDEALADD","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/deals/events/on-crm-deal-add.html","suffixed":false,"data":{"FIELDS":{"ID":"int"}}},
   {"name":"ONCRMDEALDELETE","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/deals/events/on-crm-deal-delete.html","suffixed":false,"data":{"FIELDS":{"ID":"int"}}},
-  {"name":"ONCRMDEALMOVETOCATEGORY","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/deals/events/on-crm-deal-move-to-category.html","suffixed":false,"data":{"FIELDS":{"ID":"int","CATEGORY_ID":"int","STAGE_ID":"string"}}},
+  {"name":"ONCRMDEALMOVETOCATEGORY","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/deals/events/on-crm-deal-move-to-category.html","suffixed":false,"data":{"FIELDS":{"ID":"int","CATEGORY_ID":"int","STAGE_ID?":"string"}}},
   {"name":"ONCRMDEALRECURRINGADD","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/events/on-crm-deal-recurring-add.html","suffixed":false,"data":{"FIELDS":{"ID":"int","RECURRING_DEAL_ID":"int"}}},
   {"name":"ONCRMDEALRECURRINGDELETE","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/events/on-crm-deal-recurring-delete.html","suffixed":false,"data":{"FIELDS":{"ID":"int"}}},
   {"name":"ONCRMDEALRECURRINGEXPOSE","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/events/on-crm-deal-recurring-expose.html","suffixed":false,"data":{"FIELDS":{"ID":"int","RECURRING_DEAL_ID":"int","DEAL_ID":"int"}}},
   {"name":"ONCRMDEALRECURRINGUPDATE","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/events/on-crm-deal-recurring-update.html","suffixed":false,"data":{"FIELDS":{"ID":"int","RECURRING_DEAL_ID":"int"}}},
   {"name":"ONCRMDEALUPDATE","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/deals/events/on-crm-deal-update.html","suffixed":false,"data":{"FIELDS":{"ID":"int"}}},
-  {"name":"ONCRMDEALUSERFIELDADD","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/events/on-crm-deal-user-field-add.html","suffixed":false,"data":{"FIELDS":{"ID":"int","ENTITY_ID":"string","FIELD_NAME":"string"}}},
-  {"name":"ONCRMDEALUSERFIELDDELETE","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/events/on-crm-deal-user-field-delete.html","suffixed":false,"data":{"FIELDS":{"ID":"int","ENTITY_ID":"string","FIELD_NAME":"string"}}},
-  {"name":"ONCRMDEALUSERFIELDSETENUMVALUES","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/events/on-crm-deal-user-field-set-enum-values.html","suffixed":false,"data":{"FIELDS":{"ID":"int","ENTITY_ID":"string","FIELD_NAME":"string"}}},
-  {"name":"ONCRMDEALUSERFIELDUPDATE","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/events/on-crm-deal-user-field-update.html","suffixed":false,"data":{"FIELDS":{"ID":"int","ENTITY_ID":"string","FIELD_NAME":"string"}}},
+  {"name":"ONCRMDEALUSERFIELDADD","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/events/on-crm-deal-user-field-add.html","suffixed":false,"data":{"FIELDS":{"ID":"int","ENTITY_ID?":"string","FIELD_NAME?":"string"}}},
+  {"name":"ONCRMDEALUSERFIELDDELETE","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/events/on-crm-deal-user-field-delete.html","suffixed":false,"data":{"FIELDS":{"ID":"int","ENTITY_ID?":"string","FIELD_NAME?":"string"}}},
+  {"name":"ONCRMDEALUSERFIELDSETENUMVALUES","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/events/on-crm-deal-user-field-set-enum-values.html","suffixed":false,"data":{"FIELDS":{"ID":"int","ENTITY_ID?":"string","FIELD_NAME?":"string"}}},
+  {"name":"ONCRMDEALUSERFIELDUPDATE","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/events/on-crm-deal-user-field-update.html","suffixed":false,"data":{"FIELDS":{"ID":"int","ENTITY_ID?":"string","FIELD_NAME?":"string"}}},
   {"name":"ONCRMDOCUMENTGENERATORDOCUMENTADD","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/events/on-crm-document-generator-document-add.html","suffixed":false,"data":{"FIELDS":{"ID":"int","ENTITY_TYPE_ID":"int","ENTITY_ID":"int"}}},
   {"name":"ONCRMDOCUMENTGENERATORDOCUMENTDELETE","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/events/on-crm-document-generator-document-delete.html","suffixed":false,"data":{"FIELDS":{"ID":"int","ENTITY_TYPE_ID":"int","ENTITY_ID":"int"}}},
   {"name":"ONCRMDOCUMENTGENERATORDOCUMENTUPDATE","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/events/on-crm-document-generator-document-update.html","suffixed":false,"data":{"FIELDS":{"ID":"int","ENTITY_TYPE_ID":"int","ENTITY_ID":"int"}}},
@@ -101,10 +101,10 @@ export const B24_EVENT_LIST: readonly B24EventSpec[] = [
   {"name":"ONCRMLEADADD","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/leads/events/on-crm-lead-add.html","suffixed":false,"data":{"FIELDS":{"ID":"int"}}},
   {"name":"ONCRMLEADDELETE","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/leads/events/on-crm-lead-delete.html","suffixed":false,"data":{"FIELDS":{"ID":"int"}}},
   {"name":"ONCRMLEADUPDATE","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/leads/events/on-crm-lead-update.html","suffixed":false,"data":{"FIELDS":{"ID":"int"}}},
-  {"name":"ONCRMLEADUSERFIELDADD","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/leads/userfield/events/on-crm-lead-user-field-add.html","suffixed":false,"data":{"FIELDS":{"ID":"int","ENTITY_ID":"string","FIELD_NAME":"string"}}},
-  {"name":"ONCRMLEADUSERFIELDDELETE","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/leads/userfield/events/on-crm-lead-user-field-delete.html","suffixed":false,"data":{"FIELDS":{"ID":"int","ENTITY_ID":"string","FIELD_NAME":"string"}}},
-  {"name":"ONCRMLEADUSERFIELDSETENUMVALUES","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/leads/userfield/events/on-crm-lead-user-field-set-enum-values.html","suffixed":false,"data":{"FIELDS":{"ID":"int","ENTITY_ID":"string","FIELD_NAME":"string"}}},
-  {"name":"ONCRMLEADUSERFIELDUPDATE","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/leads/userfield/events/on-crm-lead-user-field-update.html","suffixed":false,"data":{"FIELDS":{"ID":"int","ENTITY_ID":"string","FIELD_NAME":"string"}}},
+  {"name":"ONCRMLEADUSERFIELDADD","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/leads/userfield/events/on-crm-lead-user-field-add.html","suffixed":false,"data":{"FIELDS":{"ID":"int","ENTITY_ID?":"string","FIELD_NAME?":"string"}}},
+  {"name":"ONCRMLEADUSERFIELDDELETE","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/leads/userfield/events/on-crm-lead-user-field-delete.html","suffixed":false,"data":{"FIELDS":{"ID":"int","ENTITY_ID?":"string","FIELD_NAME?":"string"}}},
+  {"name":"ONCRMLEADUSERFIELDSETENUMVALUES","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/leads/userfield/events/on-crm-lead-user-field-set-enum-values.html","suffixed":false,"data":{"FIELDS":{"ID":"int","ENTITY_ID?":"string","FIELD_NAME?":"string"}}},
+  {"name":"ONCRMLEADUSERFIELDUPDATE","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/leads/userfield/events/on-crm-lead-user-field-update.html","suffixed":false,"data":{"FIELDS":{"ID":"int","ENTITY_ID?":"string","FIELD_NAME?":"string"}}},
   {"name":"ONCRMMEASUREADD","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/outdated/measure/events/on-crm-measure-add.html","suffixed":false,"data":{"FIELDS":{"ID":"int"}}},
   {"name":"ONCRMMEASUREDELETE","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/outdated/measure/events/on-crm-measure-delete.html","suffixed":false,"data":{"FIELDS":{"ID":"int"}}},
   {"name":"ONCRMMEASUREUPDATE","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/outdated/measure/events/on-crm-measure-update.html","suffixed":false,"data":{"FIELDS":{"ID":"int"}}},
@@ -120,17 +120,17 @@ export const B24_EVENT_LIST: readonly B24EventSpec[] = [
   {"name":"ONCRMQUOTEADD","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/quote/events/on-crm-quote-add.html","suffixed":false,"data":{"FIELDS":{"ID":"int"}}},
   {"name":"ONCRMQUOTEDELETE","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/quote/events/on-crm-quote-delete.html","suffixed":false,"data":{"FIELDS":{"ID":"int"}}},
   {"name":"ONCRMQUOTEUPDATE","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/quote/events/on-crm-quote-update.html","suffixed":false,"data":{"FIELDS":{"ID":"int"}}},
-  {"name":"ONCRMQUOTEUSERFIELDADD","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/quote/user-field/events/on-crm-quote-user-field-add.html","suffixed":false,"data":{"FIELDS":{"ID":"int","ENTITY_ID":"string","FIELD_NAME":"string"}}},
-  {"name":"ONCRMQUOTEUSERFIELDDELETE","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/quote/user-field/events/on-crm-quote-user-field-delete.html","suffixed":false,"data":{"FIELDS":{"ID":"int","ENTITY_ID":"string","FIELD_NAME":"string"}}},
-  {"name":"ONCRMQUOTEUSERFIELDSETENUMVALUES","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/quote/user-field/events/on-crm-quote-user-field-set-enum-values.html","suffixed":false,"data":{"FIELDS":{"ID":"int","ENTITY_ID":"string","FIELD_NAME":"string"}}},
-  {"name":"ONCRMQUOTEUSERFIELDUPDATE","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/quote/user-field/events/on-crm-quote-user-field-update.html","suffixed":false,"data":{"FIELDS":{"ID":"int","ENTITY_ID":"string","FIELD_NAME":"string"}}},
+  {"name":"ONCRMQUOTEUSERFIELDADD","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/quote/user-field/events/on-crm-quote-user-field-add.html","suffixed":false,"data":{"FIELDS":{"ID":"int","ENTITY_ID?":"string","FIELD_NAME?":"string"}}},
+  {"name":"ONCRMQUOTEUSERFIELDDELETE","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/quote/user-field/events/on-crm-quote-user-field-delete.html","suffixed":false,"data":{"FIELDS":{"ID":"int","ENTITY_ID?":"string","FIELD_NAME?":"string"}}},
+  {"name":"ONCRMQUOTEUSERFIELDSETENUMVALUES","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/quote/user-field/events/on-crm-quote-user-field-set-enum-values.html","suffixed":false,"data":{"FIELDS":{"ID":"int","ENTITY_ID?":"string","FIELD_NAME?":"string"}}},
+  {"name":"ONCRMQUOTEUSERFIELDUPDATE","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/quote/user-field/events/on-crm-quote-user-field-update.html","suffixed":false,"data":{"FIELDS":{"ID":"int","ENTITY_ID?":"string","FIELD_NAME?":"string"}}},
   {"name":"ONCRMREQUISITEADD","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/requisites/events/on-crm-requisite-add.html","suffixed":false,"data":{"FIELDS":{"ID":"int"}}},
   {"name":"ONCRMREQUISITEDELETE","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/requisites/events/on-crm-requisite-delete.html","suffixed":false,"data":{"FIELDS":{"ID":"int"}}},
   {"name":"ONCRMREQUISITEUPDATE","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/requisites/events/on-crm-requisite-update.html","suffixed":false,"data":{"FIELDS":{"ID":"int"}}},
-  {"name":"ONCRMREQUISITEUSERFIELDADD","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/requisites/events/on-crm-requisite-user-field-add.html","suffixed":false,"data":{"FIELDS":{"ID":"int","ENTITY_ID":"string","FIELD_NAME":"string"}}},
-  {"name":"ONCRMREQUISITEUSERFIELDDELETE","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/requisites/events/on-crm-requisite-user-field-delete.html","suffixed":false,"data":{"FIELDS":{"ID":"int","ENTITY_ID":"string","FIELD_NAME":"string"}}},
-  {"name":"ONCRMREQUISITEUSERFIELDSETENUMVALUES","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/requisites/events/on-crm-requisite-user-field-set-enum-values.html","suffixed":false,"data":{"FIELDS":{"ID":"int","ENTITY_ID":"string","FIELD_NAME":"string"}}},
-  {"name":"ONCRMREQUISITEUSERFIELDUPDATE","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/requisites/events/on-crm-requisite-user-field-update.html","suffixed":false,"data":{"FIELDS":{"ID":"int","ENTITY_ID":"string","FIELD_NAME":"string"}}},
+  {"name":"ONCRMREQUISITEUSERFIELDADD","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/requisites/events/on-crm-requisite-user-field-add.html","suffixed":false,"data":{"FIELDS":{"ID":"int","ENTITY_ID?":"string","FIELD_NAME?":"string"}}},
+  {"name":"ONCRMREQUISITEUSERFIELDDELETE","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/requisites/events/on-crm-requisite-user-field-delete.html","suffixed":false,"data":{"FIELDS":{"ID":"int","ENTITY_ID?":"string","FIELD_NAME?":"string"}}},
+  {"name":"ONCRMREQUISITEUSERFIELDSETENUMVALUES","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/requisites/events/on-crm-requisite-user-field-set-enum-values.html","suffixed":false,"data":{"FIELDS":{"ID":"int","ENTITY_ID?":"string","FIELD_NAME?":"string"}}},
+  {"name":"ONCRMREQUISITEUSERFIELDUPDATE","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/requisites/events/on-crm-requisite-user-field-update.html","suffixed":false,"data":{"FIELDS":{"ID":"int","ENTITY_ID?":"string","FIELD_NAME?":"string"}}},
   {"name":"ONCRMTIMELINECOMMENTADD","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/timeline/comments/events/on-Crm-Timeline-Comment-Add.html","suffixed":false,"data":{"ID":"int"}},
   {"name":"ONCRMTIMELINECOMMENTDELETE","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/timeline/comments/events/on-Crm-Timeline-Comment-Delete.html","suffixed":false,"data":{"ID":"int"}},
   {"name":"ONCRMTIMELINECOMMENTUPDATE","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/timeline/comments/events/on-Crm-Timeline-Comment-Update.html","suffixed":false,"data":{"ID":"int"}},
@@ -138,41 +138,41 @@ export const B24_EVENT_LIST: readonly B24EventSpec[] = [
   {"name":"ONCRMTYPEADD","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/universal/events/type/on-crm-type-add.html","suffixed":false,"data":{"FIELDS":{"ID":"int"}}},
   {"name":"ONCRMTYPEDELETE","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/universal/events/type/on-crm-type-delete.html","suffixed":false,"data":{"FIELDS":{"ID":"int"}}},
   {"name":"ONCRMTYPEUPDATE","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/universal/events/type/on-crm-type-update.html","suffixed":false,"data":{"FIELDS":{"ID":"int"}}},
-  {"name":"ONCRMTYPEUSERFIELDADD","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/events/on-crm-type-user-field-add.html","suffixed":false,"data":{"FIELDS":{"ID":"int","ENTITY_ID":"string","FIELD_NAME":"string"}}},
-  {"name":"ONCRMTYPEUSERFIELDDELETE","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/events/on-crm-type-user-field-delete.html","suffixed":false,"data":{"FIELDS":{"ID":"int","ENTITY_ID":"string","FIELD_NAME":"string"}}},
-  {"name":"ONCRMTYPEUSERFIELDSETENUMVALUES","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/events/on-crm-type-user-field-set-enum-values.html","suffixed":false,"data":{"FIELDS":{"ID":"int","ENTITY_ID":"string","FIELD_NAME":"string"}}},
-  {"name":"ONCRMTYPEUSERFIELDUPDATE","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/events/on-crm-type-user-field-update.html","suffixed":false,"data":{"FIELDS":{"ID":"int","ENTITY_ID":"string","FIELD_NAME":"string"}}},
-  {"name":"ONEXTERNALCALLBACKSTART","scope":"telephony","doc":"https://apidocs.bitrix24.com/api-reference/telephony/events/on-external-call-back-start.html","suffixed":false,"data":{"PHONE_NUMBER":"string","TEXT?":"string","VOICE?":"string","CRM_ENTITY_TYPE?":"string","CRM_ENTITY_ID?":"int","LINE_NUMBER?":"string"}},
-  {"name":"ONEXTERNALCALLSTART","scope":"telephony","doc":"https://apidocs.bitrix24.com/api-reference/telephony/events/on-external-call-start.html","suffixed":false,"data":{"PHONE_NUMBER":"string","PHONE_NUMBER_INTERNATIONAL?":"string","EXTENSION?":"string","USER_ID":"int","CALL_LIST_ID?":"int","LINE_NUMBER?":"string","IS_MOBILE?":"string","CALL_ID":"string","CRM_ENTITY_TYPE?":"string","CRM_ENTITY_ID?":"int"}},
+  {"name":"ONCRMTYPEUSERFIELDADD","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/events/on-crm-type-user-field-add.html","suffixed":false,"data":{"FIELDS":{"ID":"int","ENTITY_ID?":"string","FIELD_NAME?":"string"}}},
+  {"name":"ONCRMTYPEUSERFIELDDELETE","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/events/on-crm-type-user-field-delete.html","suffixed":false,"data":{"FIELDS":{"ID":"int","ENTITY_ID?":"string","FIELD_NAME?":"string"}}},
+  {"name":"ONCRMTYPEUSERFIELDSETENUMVALUES","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/events/on-crm-type-user-field-set-enum-values.html","suffixed":false,"data":{"FIELDS":{"ID":"int","ENTITY_ID?":"string","FIELD_NAME?":"string"}}},
+  {"name":"ONCRMTYPEUSERFIELDUPDATE","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/events/on-crm-type-user-field-update.html","suffixed":false,"data":{"FIELDS":{"ID":"int","ENTITY_ID?":"string","FIELD_NAME?":"string"}}},
+  {"name":"ONEXTERNALCALLBACKSTART","scope":"telephony","doc":"https://apidocs.bitrix24.com/api-reference/telephony/events/on-external-call-back-start.html","suffixed":false,"data":{"PHONE_NUMBER?":"string","TEXT?":"string","VOICE?":"string","CRM_ENTITY_TYPE?":"string","CRM_ENTITY_ID?":"int","LINE_NUMBER?":"string"}},
+  {"name":"ONEXTERNALCALLSTART","scope":"telephony","doc":"https://apidocs.bitrix24.com/api-reference/telephony/events/on-external-call-start.html","suffixed":false,"data":{"PHONE_NUMBER?":"string","PHONE_NUMBER_INTERNATIONAL?":"string","EXTENSION?":"string","USER_ID":"int","CALL_LIST_ID?":"int","LINE_NUMBER?":"string","IS_MOBILE?":"string","CALL_ID?":"string","CRM_ENTITY_TYPE?":"string","CRM_ENTITY_ID?":"int"}},
   {"name":"ONHUMANRESOURCESHCMLINKEMPLOYEELISTMAPPED","scope":"humanresources.hcmlink","doc":"https://apidocs.bitrix24.com/api-reference/sign/hcm-link/index.html","suffixed":false,"data":{"jobId?":"int","company?":"string"}},
   {"name":"ONHUMANRESOURCESHCMLINKEMPLOYEELISTREQUESTED","scope":"humanresources.hcmlink","doc":"https://apidocs.bitrix24.com/api-reference/sign/hcm-link/index.html","suffixed":false,"data":{"jobId?":"int","company?":"string"}},
   {"name":"ONHUMANRESOURCESHCMLINKFIELDVALUEREQUESTED","scope":"humanresources.hcmlink","doc":"https://apidocs.bitrix24.com/api-reference/sign/hcm-link/index.html","suffixed":false,"data":{"jobId?":"int","company?":"string"}},
   {"name":"ONHUMANRESOURCESHCMLINKPINREQUESTED","scope":"humanresources.hcmlink","doc":"https://apidocs.bitrix24.com/api-reference/sign/hcm-link/index.html","suffixed":false,"data":{"jobId?":"int","company?":"string"}},
   {"name":"ONHUMANRESOURCESHCMLINKSALARYVACATIONREQUESTED","scope":"humanresources.hcmlink","doc":"https://apidocs.bitrix24.com/api-reference/sign/hcm-link/index.html","suffixed":false,"data":{"jobId?":"int","company?":"string"}},
   {"name":"ONIMBOTCONTEXTGET","scope":"imbot","doc":"https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/migration.html","suffixed":false,"data":{}},
-  {"name":"ONIMBOTDELETE","scope":"imbot","doc":"https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/events/on-imbot-delete.html","suffixed":false,"data":{"BOT_ID":"int","BOT_CODE":"string"}},
-  {"name":"ONIMBOTJOINCHAT","scope":"imbot","doc":"https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/events/on-imbot-join-chat.html","suffixed":false,"data":{"BOT":{"*":{"access_token?":"string","expires?":"int","expires_in?":"int","scope?":"string","domain?":"string","server_endpoint?":"string","status?":"string","client_endpoint?":"string","member_id?":"string","refresh_token?":"string","user_id?":"int","client_id?":"string","application_token?":"string","AUTH?":{"access_token?":"string","expires?":"int","expires_in?":"int","scope?":"string","domain":"string","server_endpoint":"string","status?":"string","client_endpoint":"string","member_id":"string","refresh_token?":"string","user_id?":"int","client_id?":"string","application_token":"string"},"BOT_ID":"int","BOT_CODE":"string"}},"PARAMS":{"CHAT_TYPE":"string","MESSAGE_TYPE":"string","BOT_ID":"int","USER_ID?":"int","TO_USER_ID?":"int","FROM_USER_ID":"int","DIALOG_ID":"string","LANGUAGE?":"string","CHAT_ID?":"int","CHAT_AUTHOR_ID?":"int","CHAT_ENTITY_TYPE?":"string","CHAT_ENTITY_ID?":"string","ACCESS_HISTORY?":"int"},"USER":{"ID":"int","NAME?":"string","FIRST_NAME?":"string","LAST_NAME?":"string","WORK_POSITION?":"string","GENDER?":"string"}}},
-  {"name":"ONIMBOTMESSAGEADD","scope":"imbot","doc":"https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-add.html","suffixed":false,"data":{"BOT":{"*":{"access_token?":"string","expires?":"int","expires_in?":"int","scope?":"string","domain?":"string","server_endpoint?":"string","status?":"string","client_endpoint?":"string","member_id?":"string","refresh_token?":"string","user_id?":"int","client_id?":"string","application_token?":"string","AUTH?":{"access_token?":"string","expires?":"int","expires_in?":"int","scope?":"string","domain":"string","server_endpoint":"string","status?":"string","client_endpoint":"string","member_id":"string","refresh_token?":"string","user_id?":"int","client_id?":"string","application_token":"string"},"BOT_ID":"int","BOT_CODE":"string"}},"PARAMS":{"MESSAGE?":"string","TEMPLATE_ID?":"string","MESSAGE_TYPE":"string","FROM_USER_ID":"int","DIALOG_ID":"string","TO_CHAT_ID?":"int","AUTHOR_ID?":"int","SYSTEM?":"string","TO_USER_ID?":"int","PUSH?":"string","PUSH_IMPORTANT?":"string","RECENT_SKIP_AUTHOR?":"string","CONVERT?":"string","SKIP_COMMAND?":"string","SKIP_COUNTER_INCREMENTS?":"string","SILENT_CONNECTOR?":"string","SKIP_CONNECTOR?":"string","IMPORTANT_CONNECTOR?":"string","NO_SESSION_OL?":"string","FAKE_RELATION?":"int","SKIP_URL_INDEX?":"string","COMMAND_CONTEXT?":"string","CHAT_USER_COUNT?":"int","PLATFORM_CONTEXT?":"string","MESSAGE_ID":"int","CHAT_TYPE":"string","LANGUAGE?":"string","CHAT_ID?":"int","CHAT_TITLE?":"string","CHAT_AUTHOR_ID?":"int","CHAT_AVATAR?":"string","CHAT_COLOR?":"string","CHAT_ENTITY_TYPE?":"string","CHAT_ENTITY_ID?":"string","CHAT_ENTITY_DATA_1?":"string","CHAT_ENTITY_DATA_2?":"string","CHAT_ENTITY_DATA_3?":"string","CHAT_EXTRANET?":"string","CHAT_PREV_MESSAGE_ID?":"int","CHAT_CAN_POST?":"string","RID?":"int","IS_MANAGER?":"string","MENTIONED_LIST?":{"*?":"int"},"MESSAGE_ORIGINAL?":"string"},"USER":{"ID":"int","NAME?":"string","FIRST_NAME?":"string","LAST_NAME?":"string","WORK_POSITION?":"string","GENDER?":"string","IS_BOT?":"string","IS_CONNECTOR?":"string","IS_NETWORK?":"string","IS_EXTRANET?":"string"}}},
-  {"name":"ONIMBOTMESSAGEDELETE","scope":"imbot","doc":"https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-delete.html","suffixed":false,"data":{"BOT":{"*":{"access_token?":"string","expires?":"int","expires_in?":"int","scope?":"string","domain?":"string","server_endpoint?":"string","status?":"string","client_endpoint?":"string","member_id?":"string","refresh_token?":"string","user_id?":"int","client_id?":"string","application_token?":"string","AUTH?":{"access_token?":"string","expires?":"int","expires_in?":"int","scope?":"string","domain":"string","server_endpoint":"string","status?":"string","client_endpoint":"string","member_id":"string","refresh_token?":"string","user_id?":"int","client_id?":"string","application_token":"string"},"BOT_ID":"int","BOT_CODE":"string"}},"PARAMS":{"ID?":"int","CHAT_ID?":"int","AUTHOR_ID?":"int","MESSAGE?":"string","MESSAGE_TYPE":"string","CHAT_AUTHOR_ID?":"int","CHAT_ENTITY_ID?":"string","CHAT_ENTITY_DATA_1?":"string","CHAT_ENTITY_DATA_2?":"string","CHAT_ENTITY_DATA_3?":"string","FROM_USER_ID":"int","TO_USER_ID?":"int","DIALOG_ID":"string","MESSAGE_ID":"int","CHAT_TYPE":"string","LANGUAGE?":"string","CHAT_ENTITY_TYPE?":"string"},"USER":{"ID":"int","NAME?":"string","FIRST_NAME?":"string","LAST_NAME?":"string","WORK_POSITION?":"string","GENDER?":"string","IS_BOT?":"string","IS_CONNECTOR?":"string","IS_NETWORK?":"string","IS_EXTRANET?":"string"}}},
-  {"name":"ONIMBOTMESSAGEUPDATE","scope":"imbot","doc":"https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-update.html","suffixed":false,"data":{"BOT":{"*":{"access_token?":"string","expires?":"int","expires_in?":"int","scope?":"string","domain?":"string","server_endpoint?":"string","status?":"string","client_endpoint?":"string","member_id?":"string","refresh_token?":"string","user_id?":"int","client_id?":"string","application_token?":"string","AUTH?":{"access_token?":"string","expires?":"int","expires_in?":"int","scope?":"string","domain":"string","server_endpoint":"string","status?":"string","client_endpoint":"string","member_id":"string","refresh_token?":"string","user_id?":"int","client_id?":"string","application_token":"string"},"BOT_ID":"int","BOT_CODE":"string"}},"PARAMS":{"ID?":"int","CHAT_ID?":"int","AUTHOR_ID?":"int","MESSAGE?":"string","MESSAGE_TYPE":"string","CHAT_AUTHOR_ID?":"int","CHAT_ENTITY_ID?":"string","CHAT_ENTITY_DATA_1?":"string","CHAT_ENTITY_DATA_2?":"string","CHAT_ENTITY_DATA_3?":"string","FROM_USER_ID":"int","TO_USER_ID?":"int","CHAT_USER_COUNT?":"int","PLATFORM_CONTEXT?":"string","DIALOG_ID":"string","MESSAGE_ID":"int","CHAT_TYPE":"string","LANGUAGE?":"string","CHAT_ENTITY_TYPE?":"string","MENTIONED_LIST?":{"*?":"int"},"MESSAGE_ORIGINAL?":"string"},"USER":{"ID":"int","NAME?":"string","FIRST_NAME?":"string","LAST_NAME?":"string","WORK_POSITION?":"string","GENDER?":"string","IS_BOT?":"string","IS_CONNECTOR?":"string","IS_NETWORK?":"string","IS_EXTRANET?":"string"}}},
-  {"name":"ONIMBOTV2COMMANDADD","scope":"imbot","doc":"https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/events/events.html#onimbotv2commandadd","suffixed":false,"data":{"bot":{"id":"int","code?":"string","type?":"string","isHidden?":"string","isSupportOpenline?":"string","isReactionsEnabled?":"string","backgroundId?":"form","language?":"string","moduleId?":"string","eventMode?":"string","countMessage?":"int","countCommand?":"int","countChat?":"int","countUser?":"int"},"command":{"id":"int","command?":"string","params?":"string","context?":"string"},"message":{"id":"int","chatId?":"int","authorId?":"int","date?":"string","text?":"string","isSystem?":"string","uuid?":"string","forward?":"form","params?":"form","viewedByOthers?":"string"},"chat":{"id":"int","dialogId?":"string","type?":"string","name?":"string","entityType?":"string","owner?":"int","avatar?":"string","color?":"string"},"user":{"id":"int","active?":"string","name?":"string","firstName?":"string","lastName?":"string","workPosition?":"string","color?":"string","avatar?":"string","gender?":"string","birthday?":"string","extranet?":"string","bot?":"string","connector?":"string","externalAuthId?":"string","status?":"string","idle?":"string","lastActivityDate?":"string","absent?":"string","departments?":["int"],"phones?":"string","type?":"string"},"language":"string"}},
-  {"name":"ONIMBOTV2CONTEXTGET","scope":"imbot","doc":"https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/events/events.html#onimbotv2contextget","suffixed":false,"data":{"bot":{"id":"int","code?":"string","type?":"string","isHidden?":"string","isSupportOpenline?":"string","isReactionsEnabled?":"string","backgroundId?":"form","language?":"string","moduleId?":"string","eventMode?":"string","countMessage?":"int","countCommand?":"int","countChat?":"int","countUser?":"int"},"dialogId":"string","context":"form","chat":{"id":"int","dialogId?":"string","type?":"string","name?":"string","entityType?":"string","owner?":"int","avatar?":"string","color?":"string"},"user":{"id":"int","active?":"string","name?":"string","firstName?":"string","lastName?":"string","workPosition?":"string","color?":"string","avatar?":"string","gender?":"string","birthday?":"string","extranet?":"string","bot?":"string","connector?":"string","externalAuthId?":"string","status?":"string","idle?":"string","lastActivityDate?":"string","absent?":"string","departments?":["int"],"phones?":"string","type?":"string"},"language":"string"}},
+  {"name":"ONIMBOTDELETE","scope":"imbot","doc":"https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/events/on-imbot-delete.html","suffixed":false,"data":{"BOT_ID":"int","BOT_CODE?":"string"}},
+  {"name":"ONIMBOTJOINCHAT","scope":"imbot","doc":"https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/events/on-imbot-join-chat.html","suffixed":false,"data":{"BOT":{"*":{"access_token?":"string","expires?":"int","expires_in?":"int","scope?":"string","domain?":"string","server_endpoint?":"string","status?":"string","client_endpoint?":"string","member_id?":"string","refresh_token?":"string","user_id?":"int","client_id?":"string","application_token?":"string","AUTH?":{"access_token?":"string","expires?":"int","expires_in?":"int","scope?":"string","domain?":"string","server_endpoint?":"string","status?":"string","client_endpoint?":"string","member_id?":"string","refresh_token?":"string","user_id?":"int","client_id?":"string","application_token?":"string"},"BOT_ID":"int","BOT_CODE?":"string"}},"PARAMS":{"CHAT_TYPE?":"string","MESSAGE_TYPE?":"string","BOT_ID":"int","USER_ID?":"int","TO_USER_ID?":"int","FROM_USER_ID":"int","DIALOG_ID?":"string","LANGUAGE?":"string","CHAT_ID?":"int","CHAT_AUTHOR_ID?":"int","CHAT_ENTITY_TYPE?":"string","CHAT_ENTITY_ID?":"string","ACCESS_HISTORY?":"int"},"USER":{"ID":"int","NAME?":"string","FIRST_NAME?":"string","LAST_NAME?":"string","WORK_POSITION?":"string","GENDER?":"string"}}},
+  {"name":"ONIMBOTMESSAGEADD","scope":"imbot","doc":"https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-add.html","suffixed":false,"data":{"BOT":{"*":{"access_token?":"string","expires?":"int","expires_in?":"int","scope?":"string","domain?":"string","server_endpoint?":"string","status?":"string","client_endpoint?":"string","member_id?":"string","refresh_token?":"string","user_id?":"int","client_id?":"string","application_token?":"string","AUTH?":{"access_token?":"string","expires?":"int","expires_in?":"int","scope?":"string","domain?":"string","server_endpoint?":"string","status?":"string","client_endpoint?":"string","member_id?":"string","refresh_token?":"string","user_id?":"int","client_id?":"string","application_token?":"string"},"BOT_ID":"int","BOT_CODE?":"string"}},"PARAMS":{"MESSAGE?":"string","TEMPLATE_ID?":"string","MESSAGE_TYPE?":"string","FROM_USER_ID":"int","DIALOG_ID?":"string","TO_CHAT_ID?":"int","AUTHOR_ID?":"int","SYSTEM?":"string","TO_USER_ID?":"int","PUSH?":"string","PUSH_IMPORTANT?":"string","RECENT_SKIP_AUTHOR?":"string","CONVERT?":"string","SKIP_COMMAND?":"string","SKIP_COUNTER_INCREMENTS?":"string","SILENT_CONNECTOR?":"string","SKIP_CONNECTOR?":"string","IMPORTANT_CONNECTOR?":"string","NO_SESSION_OL?":"string","FAKE_RELATION?":"int","SKIP_URL_INDEX?":"string","COMMAND_CONTEXT?":"string","CHAT_USER_COUNT?":"int","PLATFORM_CONTEXT?":"string","MESSAGE_ID":"int","CHAT_TYPE?":"string","LANGUAGE?":"string","CHAT_ID?":"int","CHAT_TITLE?":"string","CHAT_AUTHOR_ID?":"int","CHAT_AVATAR?":"string","CHAT_COLOR?":"string","CHAT_ENTITY_TYPE?":"string","CHAT_ENTITY_ID?":"string","CHAT_ENTITY_DATA_1?":"string","CHAT_ENTITY_DATA_2?":"string","CHAT_ENTITY_DATA_3?":"string","CHAT_EXTRANET?":"string","CHAT_PREV_MESSAGE_ID?":"int","CHAT_CAN_POST?":"string","RID?":"int","IS_MANAGER?":"string","MENTIONED_LIST?":{"*?":"int"},"MESSAGE_ORIGINAL?":"string"},"USER":{"ID":"int","NAME?":"string","FIRST_NAME?":"string","LAST_NAME?":"string","WORK_POSITION?":"string","GENDER?":"string","IS_BOT?":"string","IS_CONNECTOR?":"string","IS_NETWORK?":"string","IS_EXTRANET?":"string"}}},
+  {"name":"ONIMBOTMESSAGEDELETE","scope":"imbot","doc":"https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-delete.html","suffixed":false,"data":{"BOT":{"*":{"access_token?":"string","expires?":"int","expires_in?":"int","scope?":"string","domain?":"string","server_endpoint?":"string","status?":"string","client_endpoint?":"string","member_id?":"string","refresh_token?":"string","user_id?":"int","client_id?":"string","application_token?":"string","AUTH?":{"access_token?":"string","expires?":"int","expires_in?":"int","scope?":"string","domain?":"string","server_endpoint?":"string","status?":"string","client_endpoint?":"string","member_id?":"string","refresh_token?":"string","user_id?":"int","client_id?":"string","application_token?":"string"},"BOT_ID":"int","BOT_CODE?":"string"}},"PARAMS":{"ID?":"int","CHAT_ID?":"int","AUTHOR_ID?":"int","MESSAGE?":"string","MESSAGE_TYPE?":"string","CHAT_AUTHOR_ID?":"int","CHAT_ENTITY_ID?":"string","CHAT_ENTITY_DATA_1?":"string","CHAT_ENTITY_DATA_2?":"string","CHAT_ENTITY_DATA_3?":"string","FROM_USER_ID":"int","TO_USER_ID?":"int","DIALOG_ID?":"string","MESSAGE_ID":"int","CHAT_TYPE?":"string","LANGUAGE?":"string","CHAT_ENTITY_TYPE?":"string"},"USER":{"ID":"int","NAME?":"string","FIRST_NAME?":"string","LAST_NAME?":"string","WORK_POSITION?":"string","GENDER?":"string","IS_BOT?":"string","IS_CONNECTOR?":"string","IS_NETWORK?":"string","IS_EXTRANET?":"string"}}},
+  {"name":"ONIMBOTMESSAGEUPDATE","scope":"imbot","doc":"https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-update.html","suffixed":false,"data":{"BOT":{"*":{"access_token?":"string","expires?":"int","expires_in?":"int","scope?":"string","domain?":"string","server_endpoint?":"string","status?":"string","client_endpoint?":"string","member_id?":"string","refresh_token?":"string","user_id?":"int","client_id?":"string","application_token?":"string","AUTH?":{"access_token?":"string","expires?":"int","expires_in?":"int","scope?":"string","domain?":"string","server_endpoint?":"string","status?":"string","client_endpoint?":"string","member_id?":"string","refresh_token?":"string","user_id?":"int","client_id?":"string","application_token?":"string"},"BOT_ID":"int","BOT_CODE?":"string"}},"PARAMS":{"ID?":"int","CHAT_ID?":"int","AUTHOR_ID?":"int","MESSAGE?":"string","MESSAGE_TYPE?":"string","CHAT_AUTHOR_ID?":"int","CHAT_ENTITY_ID?":"string","CHAT_ENTITY_DATA_1?":"string","CHAT_ENTITY_DATA_2?":"string","CHAT_ENTITY_DATA_3?":"string","FROM_USER_ID":"int","TO_USER_ID?":"int","CHAT_USER_COUNT?":"int","PLATFORM_CONTEXT?":"string","DIALOG_ID?":"string","MESSAGE_ID":"int","CHAT_TYPE?":"string","LANGUAGE?":"string","CHAT_ENTITY_TYPE?":"string","MENTIONED_LIST?":{"*?":"int"},"MESSAGE_ORIGINAL?":"string"},"USER":{"ID":"int","NAME?":"string","FIRST_NAME?":"string","LAST_NAME?":"string","WORK_POSITION?":"string","GENDER?":"string","IS_BOT?":"string","IS_CONNECTOR?":"string","IS_NETWORK?":"string","IS_EXTRANET?":"string"}}},
+  {"name":"ONIMBOTV2COMMANDADD","scope":"imbot","doc":"https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/events/events.html#onimbotv2commandadd","suffixed":false,"data":{"bot":{"id":"int","code?":"string","type?":"string","isHidden?":"string","isSupportOpenline?":"string","isReactionsEnabled?":"string","backgroundId?":"form","language?":"string","moduleId?":"string","eventMode?":"string","countMessage?":"int","countCommand?":"int","countChat?":"int","countUser?":"int"},"command":{"id":"int","command?":"string","params?":"string","context?":"string"},"message":{"id":"int","chatId?":"int","authorId?":"int","date?":"string","text?":"string","isSystem?":"string","uuid?":"string","forward?":"form","params?":"form","viewedByOthers?":"string"},"chat":{"id":"int","dialogId?":"string","type?":"string","name?":"string","entityType?":"string","owner?":"int","avatar?":"string","color?":"string"},"user":{"id":"int","active?":"string","name?":"string","firstName?":"string","lastName?":"string","workPosition?":"string","color?":"string","avatar?":"string","gender?":"string","birthday?":"string","extranet?":"string","bot?":"string","connector?":"string","externalAuthId?":"string","status?":"string","idle?":"string","lastActivityDate?":"string","absent?":"string","departments?":["int"],"phones?":"string","type?":"string"},"language?":"string"}},
+  {"name":"ONIMBOTV2CONTEXTGET","scope":"imbot","doc":"https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/events/events.html#onimbotv2contextget","suffixed":false,"data":{"bot":{"id":"int","code?":"string","type?":"string","isHidden?":"string","isSupportOpenline?":"string","isReactionsEnabled?":"string","backgroundId?":"form","language?":"string","moduleId?":"string","eventMode?":"string","countMessage?":"int","countCommand?":"int","countChat?":"int","countUser?":"int"},"dialogId?":"string","context?":"form","chat":{"id":"int","dialogId?":"string","type?":"string","name?":"string","entityType?":"string","owner?":"int","avatar?":"string","color?":"string"},"user":{"id":"int","active?":"string","name?":"string","firstName?":"string","lastName?":"string","workPosition?":"string","color?":"string","avatar?":"string","gender?":"string","birthday?":"string","extranet?":"string","bot?":"string","connector?":"string","externalAuthId?":"string","status?":"string","idle?":"string","lastActivityDate?":"string","absent?":"string","departments?":["int"],"phones?":"string","type?":"string"},"language?":"string"}},
   {"name":"ONIMBOTV2DELETE","scope":"imbot","doc":"https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/events/events.html#onimbotv2delete","suffixed":false,"data":{"bot":{"id":"int","code?":"string","type?":"string","isHidden?":"string","isSupportOpenline?":"string","isReactionsEnabled?":"string","backgroundId?":"form","language?":"string","moduleId?":"string","eventMode?":"string","countMessage?":"int","countCommand?":"int","countChat?":"int","countUser?":"int"}}},
-  {"name":"ONIMBOTV2JOINCHAT","scope":"imbot","doc":"https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/events/events.html#onimbotv2joinchat","suffixed":false,"data":{"bot":{"id":"int","code?":"string","type?":"string","isHidden?":"string","isSupportOpenline?":"string","isReactionsEnabled?":"string","backgroundId?":"form","language?":"string","moduleId?":"string","eventMode?":"string","countMessage?":"int","countCommand?":"int","countChat?":"int","countUser?":"int"},"dialogId":"string","chat":{"id":"int","dialogId?":"string","type?":"string","name?":"string","entityType?":"string","owner?":"int","avatar?":"string","color?":"string"},"user":{"id":"int","active?":"string","name?":"string","firstName?":"string","lastName?":"string","workPosition?":"string","color?":"string","avatar?":"string","gender?":"string","birthday?":"string","extranet?":"string","bot?":"string","connector?":"string","externalAuthId?":"string","status?":"string","idle?":"string","lastActivityDate?":"string","absent?":"string","departments?":["int"],"phones?":"string","type?":"string"},"language":"string"}},
-  {"name":"ONIMBOTV2MESSAGEADD","scope":"imbot","doc":"https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/events/events.html#onimbotv2messageadd","suffixed":false,"data":{"bot":{"id":"int","code?":"string","type?":"string","isHidden?":"string","isSupportOpenline?":"string","isReactionsEnabled?":"string","backgroundId?":"form","language?":"string","moduleId?":"string","eventMode?":"string","countMessage?":"int","countCommand?":"int","countChat?":"int","countUser?":"int"},"message":{"id":"int","chatId?":"int","authorId?":"int","date?":"string","text?":"string","isSystem?":"string","uuid?":"string","forward?":"form","params?":"form","viewedByOthers?":"string"},"chat":{"id":"int","dialogId?":"string","type?":"string","name?":"string","entityType?":"string","owner?":"int","avatar?":"string","color?":"string"},"user":{"id":"int","active?":"string","name?":"string","firstName?":"string","lastName?":"string","workPosition?":"string","color?":"string","avatar?":"string","gender?":"string","birthday?":"string","extranet?":"string","bot?":"string","connector?":"string","externalAuthId?":"string","status?":"string","idle?":"string","lastActivityDate?":"string","absent?":"string","departments?":["int"],"phones?":"string","type?":"string"},"language":"string"}},
+  {"name":"ONIMBOTV2JOINCHAT","scope":"imbot","doc":"https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/events/events.html#onimbotv2joinchat","suffixed":false,"data":{"bot":{"id":"int","code?":"string","type?":"string","isHidden?":"string","isSupportOpenline?":"string","isReactionsEnabled?":"string","backgroundId?":"form","language?":"string","moduleId?":"string","eventMode?":"string","countMessage?":"int","countCommand?":"int","countChat?":"int","countUser?":"int"},"dialogId?":"string","chat":{"id":"int","dialogId?":"string","type?":"string","name?":"string","entityType?":"string","owner?":"int","avatar?":"string","color?":"string"},"user":{"id":"int","active?":"string","name?":"string","firstName?":"string","lastName?":"string","workPosition?":"string","color?":"string","avatar?":"string","gender?":"string","birthday?":"string","extranet?":"string","bot?":"string","connector?":"string","externalAuthId?":"string","status?":"string","idle?":"string","lastActivityDate?":"string","absent?":"string","departments?":["int"],"phones?":"string","type?":"string"},"language?":"string"}},
+  {"name":"ONIMBOTV2MESSAGEADD","scope":"imbot","doc":"https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/events/events.html#onimbotv2messageadd","suffixed":false,"data":{"bot":{"id":"int","code?":"string","type?":"string","isHidden?":"string","isSupportOpenline?":"string","isReactionsEnabled?":"string","backgroundId?":"form","language?":"string","moduleId?":"string","eventMode?":"string","countMessage?":"int","countCommand?":"int","countChat?":"int","countUser?":"int"},"message":{"id":"int","chatId?":"int","authorId?":"int","date?":"string","text?":"string","isSystem?":"string","uuid?":"string","forward?":"form","params?":"form","viewedByOthers?":"string"},"chat":{"id":"int","dialogId?":"string","type?":"string","name?":"string","entityType?":"string","owner?":"int","avatar?":"string","color?":"string"},"user":{"id":"int","active?":"string","name?":"string","firstName?":"string","lastName?":"string","workPosition?":"string","color?":"string","avatar?":"string","gender?":"string","birthday?":"string","extranet?":"string","bot?":"string","connector?":"string","externalAuthId?":"string","status?":"string","idle?":"string","lastActivityDate?":"string","absent?":"string","departments?":["int"],"phones?":"string","type?":"string"},"language?":"string"}},
   {"name":"ONIMBOTV2MESSAGEDELETE","scope":"imbot","doc":"https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/events/events.html#onimbotv2messagedelete","suffixed":false,"data":{"bot?":{"id":"int","code?":"string","type?":"string","isHidden?":"string","isSupportOpenline?":"string","isReactionsEnabled?":"string","backgroundId?":"form","language?":"string","moduleId?":"string","eventMode?":"string","countMessage?":"int","countCommand?":"int","countChat?":"int","countUser?":"int"},"chat?":{"id":"int","dialogId?":"string","type?":"string","name?":"string","entityType?":"string","owner?":"int","avatar?":"string","color?":"string"},"user?":{"id":"int","active?":"string","name?":"string","firstName?":"string","lastName?":"string","workPosition?":"string","color?":"string","avatar?":"string","gender?":"string","birthday?":"string","extranet?":"string","bot?":"string","connector?":"string","externalAuthId?":"string","status?":"string","idle?":"string","lastActivityDate?":"string","absent?":"string","departments?":["int"],"phones?":"string","type?":"string"},"messageId?":"int","language?":"string"}},
   {"name":"ONIMBOTV2MESSAGEUPDATE","scope":"imbot","doc":"https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/events/events.html#onimbotv2messageupdate","suffixed":false,"data":{"bot?":{"id":"int","code?":"string","type?":"string","isHidden?":"string","isSupportOpenline?":"string","isReactionsEnabled?":"string","backgroundId?":"form","language?":"string","moduleId?":"string","eventMode?":"string","countMessage?":"int","countCommand?":"int","countChat?":"int","countUser?":"int"},"message?":{"id":"int","chatId?":"int","authorId?":"int","date?":"string","text?":"string","isSystem?":"string","uuid?":"string","forward?":"form","params?":"form","viewedByOthers?":"string"},"chat?":{"id":"int","dialogId?":"string","type?":"string","name?":"string","entityType?":"string","owner?":"int","avatar?":"string","color?":"string"},"user?":{"id":"int","active?":"string","name?":"string","firstName?":"string","lastName?":"string","workPosition?":"string","color?":"string","avatar?":"string","gender?":"string","birthday?":"string","extranet?":"string","bot?":"string","connector?":"string","externalAuthId?":"string","status?":"string","idle?":"string","lastActivityDate?":"string","absent?":"string","departments?":["int"],"phones?":"string","type?":"string"},"language?":"string"}},
-  {"name":"ONIMBOTV2REACTIONCHANGE","scope":"imbot","doc":"https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/events/events.html#onimbotv2reactionchange","suffixed":false,"data":{"bot":{"id":"int","code?":"string","type?":"string","isHidden?":"string","isSupportOpenline?":"string","isReactionsEnabled?":"string","backgroundId?":"form","language?":"string","moduleId?":"string","eventMode?":"string","countMessage?":"int","countCommand?":"int","countChat?":"int","countUser?":"int"},"reaction":"string","action":"string","message":{"id":"int","chatId?":"int","authorId?":"int","date?":"string","text?":"string","isSystem?":"string","uuid?":"string","forward?":"form","params?":"form","viewedByOthers?":"string"},"chat":{"id":"int","dialogId?":"string","type?":"string","name?":"string","entityType?":"string","owner?":"int","avatar?":"string","color?":"string"},"user":{"id":"int","active?":"string","name?":"string","firstName?":"string","lastName?":"string","workPosition?":"string","color?":"string","avatar?":"string","gender?":"string","birthday?":"string","extranet?":"string","bot?":"string","connector?":"string","externalAuthId?":"string","status?":"string","idle?":"string","lastActivityDate?":"string","absent?":"string","departments?":["int"],"phones?":"string","type?":"string"},"language":"string"}},
-  {"name":"ONIMCOMMANDADD","scope":"imbot","doc":"https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/events/on-im-command-add.html","suffixed":false,"data":{"COMMAND":{"*":{"access_token?":"string","expires?":"int","expires_in?":"int","scope?":"string","domain?":"string","server_endpoint?":"string","status?":"string","client_endpoint?":"string","member_id?":"string","refresh_token?":"string","user_id?":"int","client_id?":"string","application_token?":"string","AUTH?":{"access_token?":"string","expires?":"int","expires_in?":"int","scope?":"string","domain":"string","server_endpoint":"string","status?":"string","client_endpoint":"string","member_id":"string","refresh_token?":"string","user_id?":"int","client_id?":"string","application_token":"string"},"BOT_ID":"int","BOT_CODE":"string","COMMAND":"string","COMMAND_ID":"int","COMMAND_PARAMS?":"string","COMMAND_CONTEXT?":"string","MESSAGE_ID?":"int"}},"PARAMS":{"MESSAGE?":"string","TEMPLATE_ID?":"string","MESSAGE_TYPE":"string","FROM_USER_ID":"int","DIALOG_ID":"string","TO_CHAT_ID?":"int","AUTHOR_ID?":"int","SYSTEM?":"string","TO_USER_ID?":"int","SKIP_USER_CHECK?":"string","PUSH?":"string","PUSH_IMPORTANT?":"string","RECENT_ADD?":"string","RECENT_SKIP_AUTHOR?":"string","CONVERT?":"string","SKIP_COMMAND?":"string","SKIP_COUNTER_INCREMENTS?":"string","SILENT_CONNECTOR?":"string","SKIP_CONNECTOR?":"string","IMPORTANT_CONNECTOR?":"string","NO_SESSION_OL?":"string","FAKE_RELATION?":"int","SKIP_URL_INDEX?":"string","MESSAGE_ID":"int","CHAT_TYPE":"string","LANGUAGE?":"string","CHAT_ID?":"int","CHAT_PARENT_ID?":"int","CHAT_PARENT_MID?":"int","CHAT_TITLE?":"string","CHAT_AUTHOR_ID?":"int","CHAT_AVATAR?":"string","CHAT_COLOR?":"string","CHAT_ENTITY_TYPE?":"string","CHAT_ENTITY_ID?":"string","CHAT_ENTITY_DATA_1?":"string","CHAT_ENTITY_DATA_2?":"string","CHAT_ENTITY_DATA_3?":"string","CHAT_EXTRANET?":"string","CHAT_PREV_MESSAGE_ID?":"int","CHAT_CAN_POST?":"string","RID?":"int","IS_MANAGER?":"string","BOT_IN_CHAT?":{"*?":"int"}},"USER":{"ID":"int","NAME?":"string","FIRST_NAME?":"string","LAST_NAME?":"string","GENDER?":"string"}}},
-  {"name":"ONIMCONNECTORDIALOGFINISH","scope":"imconnector","doc":"https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-dialog-finish.html","suffixed":false,"data":{"CONNECTOR":"string","LINE":"int","DATA":[{"connector?":{"connector_id?":"string","line_id?":"int","chat_id?":"int","user_id?":"int"},"session?":{"id?":"int","closed?":"string","parent_id?":"int","close_term?":"int"},"chat?":{"id?":"int"},"user?":{"id?":"int"}}]}},
-  {"name":"ONIMCONNECTORDIALOGSTART","scope":"imconnector","doc":"https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-dialog-start.html","suffixed":false,"data":{"CONNECTOR":"string","LINE":"int","DATA":[{"connector?":{"connector_id?":"string","line_id?":"int","chat_id?":"int","user_id?":"int"},"session?":{"id?":"int","closed?":"string","parent_id?":"int","close_term?":"int"},"chat?":{"id?":"int"},"user?":{"id?":"int"}}]}},
+  {"name":"ONIMBOTV2REACTIONCHANGE","scope":"imbot","doc":"https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/events/events.html#onimbotv2reactionchange","suffixed":false,"data":{"bot":{"id":"int","code?":"string","type?":"string","isHidden?":"string","isSupportOpenline?":"string","isReactionsEnabled?":"string","backgroundId?":"form","language?":"string","moduleId?":"string","eventMode?":"string","countMessage?":"int","countCommand?":"int","countChat?":"int","countUser?":"int"},"reaction?":"string","action?":"string","message":{"id":"int","chatId?":"int","authorId?":"int","date?":"string","text?":"string","isSystem?":"string","uuid?":"string","forward?":"form","params?":"form","viewedByOthers?":"string"},"chat":{"id":"int","dialogId?":"string","type?":"string","name?":"string","entityType?":"string","owner?":"int","avatar?":"string","color?":"string"},"user":{"id":"int","active?":"string","name?":"string","firstName?":"string","lastName?":"string","workPosition?":"string","color?":"string","avatar?":"string","gender?":"string","birthday?":"string","extranet?":"string","bot?":"string","connector?":"string","externalAuthId?":"string","status?":"string","idle?":"string","lastActivityDate?":"string","absent?":"string","departments?":["int"],"phones?":"string","type?":"string"},"language?":"string"}},
+  {"name":"ONIMCOMMANDADD","scope":"imbot","doc":"https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/events/on-im-command-add.html","suffixed":false,"data":{"COMMAND":{"*":{"access_token?":"string","expires?":"int","expires_in?":"int","scope?":"string","domain?":"string","server_endpoint?":"string","status?":"string","client_endpoint?":"string","member_id?":"string","refresh_token?":"string","user_id?":"int","client_id?":"string","application_token?":"string","AUTH?":{"access_token?":"string","expires?":"int","expires_in?":"int","scope?":"string","domain?":"string","server_endpoint?":"string","status?":"string","client_endpoint?":"string","member_id?":"string","refresh_token?":"string","user_id?":"int","client_id?":"string","application_token?":"string"},"BOT_ID":"int","BOT_CODE?":"string","COMMAND?":"string","COMMAND_ID":"int","COMMAND_PARAMS?":"string","COMMAND_CONTEXT?":"string","MESSAGE_ID?":"int"}},"PARAMS":{"MESSAGE?":"string","TEMPLATE_ID?":"string","MESSAGE_TYPE?":"string","FROM_USER_ID":"int","DIALOG_ID?":"string","TO_CHAT_ID?":"int","AUTHOR_ID?":"int","SYSTEM?":"string","TO_USER_ID?":"int","SKIP_USER_CHECK?":"string","PUSH?":"string","PUSH_IMPORTANT?":"string","RECENT_ADD?":"string","RECENT_SKIP_AUTHOR?":"string","CONVERT?":"string","SKIP_COMMAND?":"string","SKIP_COUNTER_INCREMENTS?":"string","SILENT_CONNECTOR?":"string","SKIP_CONNECTOR?":"string","IMPORTANT_CONNECTOR?":"string","NO_SESSION_OL?":"string","FAKE_RELATION?":"int","SKIP_URL_INDEX?":"string","MESSAGE_ID":"int","CHAT_TYPE?":"string","LANGUAGE?":"string","CHAT_ID?":"int","CHAT_PARENT_ID?":"int","CHAT_PARENT_MID?":"int","CHAT_TITLE?":"string","CHAT_AUTHOR_ID?":"int","CHAT_AVATAR?":"string","CHAT_COLOR?":"string","CHAT_ENTITY_TYPE?":"string","CHAT_ENTITY_ID?":"string","CHAT_ENTITY_DATA_1?":"string","CHAT_ENTITY_DATA_2?":"string","CHAT_ENTITY_DATA_3?":"string","CHAT_EXTRANET?":"string","CHAT_PREV_MESSAGE_ID?":"int","CHAT_CAN_POST?":"string","RID?":"int","IS_MANAGER?":"string","BOT_IN_CHAT?":{"*?":"int"}},"USER":{"ID":"int","NAME?":"string","FIRST_NAME?":"string","LAST_NAME?":"string","GENDER?":"string"}}},
+  {"name":"ONIMCONNECTORDIALOGFINISH","scope":"imconnector","doc":"https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-dialog-finish.html","suffixed":false,"data":{"CONNECTOR?":"string","LINE":"int","DATA":[{"connector?":{"connector_id?":"string","line_id?":"int","chat_id?":"int","user_id?":"int"},"session?":{"id?":"int","closed?":"string","parent_id?":"int","close_term?":"int"},"chat?":{"id?":"int"},"user?":{"id?":"int"}}]}},
+  {"name":"ONIMCONNECTORDIALOGSTART","scope":"imconnector","doc":"https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-dialog-start.html","suffixed":false,"data":{"CONNECTOR?":"string","LINE":"int","DATA":[{"connector?":{"connector_id?":"string","line_id?":"int","chat_id?":"int","user_id?":"int"},"session?":{"id?":"int","closed?":"string","parent_id?":"int","close_term?":"int"},"chat?":{"id?":"int"},"user?":{"id?":"int"}}]}},
   {"name":"ONIMCONNECTORLINEDELETE","scope":"imconnector","doc":"https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-line-delete.html","suffixed":false,"data":"int"},
-  {"name":"ONIMCONNECTORMESSAGEADD","scope":"imconnector","doc":"https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-add.html","suffixed":false,"data":{"CONNECTOR":"string","LINE":"int","MESSAGES":[{"im?":{"chat_id?":"int","message_id?":"int"},"message?":{"user_id?":"int","text?":"string"},"chat?":{"id?":"string"}}]}},
-  {"name":"ONIMCONNECTORMESSAGEDELETE","scope":"imconnector","doc":"https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-delete.html","suffixed":false,"data":{"CONNECTOR":"string","LINE":"int","MESSAGES":[{"im?":{"chat_id?":"int","message_id?":"int"},"message?":{"id?":"string"},"chat?":{"id?":"string"}}]}},
-  {"name":"ONIMCONNECTORMESSAGEUPDATE","scope":"imconnector","doc":"https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-update.html","suffixed":false,"data":{"CONNECTOR":"string","LINE":"int","MESSAGES":[{"im?":{"chat_id?":"int","message_id?":"int"},"message?":{"id?":["string"],"text?":"string"},"chat?":{"id?":"string"}}]}},
-  {"name":"ONIMCONNECTORSTATUSDELETE","scope":"imconnector","doc":"https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-status-delete.html","suffixed":false,"data":{"connector":"string","line":"int"}},
+  {"name":"ONIMCONNECTORMESSAGEADD","scope":"imconnector","doc":"https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-add.html","suffixed":false,"data":{"CONNECTOR?":"string","LINE":"int","MESSAGES":[{"im?":{"chat_id?":"int","message_id?":"int"},"message?":{"user_id?":"int","text?":"string"},"chat?":{"id?":"string"}}]}},
+  {"name":"ONIMCONNECTORMESSAGEDELETE","scope":"imconnector","doc":"https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-delete.html","suffixed":false,"data":{"CONNECTOR?":"string","LINE":"int","MESSAGES":[{"im?":{"chat_id?":"int","message_id?":"int"},"message?":{"id?":"string"},"chat?":{"id?":"string"}}]}},
+  {"name":"ONIMCONNECTORMESSAGEUPDATE","scope":"imconnector","doc":"https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-update.html","suffixed":false,"data":{"CONNECTOR?":"string","LINE":"int","MESSAGES":[{"im?":{"chat_id?":"int","message_id?":"int"},"message?":{"id?":["string"],"text?":"string"},"chat?":{"id?":"string"}}]}},
+  {"name":"ONIMCONNECTORSTATUSDELETE","scope":"imconnector","doc":"https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-status-delete.html","suffixed":false,"data":{"connector?":"string","line":"int"}},
   {"name":"ONIMV2JOINCHAT","scope":"im","doc":"https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/im.v2/events/events.html#onimv2joinchat","suffixed":false,"data":{"chat?":{"id":"int","dialogId?":"string","name?":"string","type?":"string","messageType?":"string","owner?":"int","color?":"string","avatar?":"string","description?":"string","extranet?":"string","containsCollaber?":"string","entityType?":"string","entityId?":"string","entityData1?":"string","entityData2?":"string","entityData3?":"string","entityLink?":"form","diskFolderId?":"int","permissions?":"form","parentChatId?":"int","parentMessageId?":"int","isNew?":"string","textFieldEnabled?":"string","backgroundId?":"form"},"user?":{"id":"int","active?":"string","name?":"string","firstName?":"string","lastName?":"string","workPosition?":"string","color?":"string","avatar?":"string","gender?":"string","birthday?":"string","extranet?":"string","bot?":"string","connector?":"string","externalAuthId?":"string","status?":"string","idle?":"string","lastActivityDate?":"string","mobileLastDate?":"string","desktopLastDate?":"string","absent?":"string","departments?":["int"],"phones?":"string","website?":"string","email?":"string","type?":"string"},"dialogId?":"string","language?":"string"}},
-  {"name":"ONIMV2MESSAGEADD","scope":"im","doc":"https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/im.v2/events/events.html#onimv2messageadd","suffixed":false,"data":{"message":{"id":"int","chatId?":"int","authorId?":"int","date?":"string","text?":"string","isSystem?":"string","uuid?":"string","forward?":"form","params?":"form","viewedByOthers?":"string"},"chat":{"id":"int","dialogId?":"string","name?":"string","type?":"string","messageType?":"string","owner?":"int","color?":"string","avatar?":"string","description?":"string","extranet?":"string","containsCollaber?":"string","entityType?":"string","entityId?":"string","entityData1?":"string","entityData2?":"string","entityData3?":"string","entityLink?":"form","diskFolderId?":"int","permissions?":"form","parentChatId?":"int","parentMessageId?":"int","isNew?":"string","textFieldEnabled?":"string","backgroundId?":"form"},"user":{"id":"int","active?":"string","name?":"string","firstName?":"string","lastName?":"string","workPosition?":"string","color?":"string","avatar?":"string","gender?":"string","birthday?":"string","extranet?":"string","bot?":"string","connector?":"string","externalAuthId?":"string","status?":"string","idle?":"string","lastActivityDate?":"string","mobileLastDate?":"string","desktopLastDate?":"string","absent?":"string","departments?":["int"],"phones?":"string","website?":"string","email?":"string","type?":"string"},"language":"string"}},
+  {"name":"ONIMV2MESSAGEADD","scope":"im","doc":"https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/im.v2/events/events.html#onimv2messageadd","suffixed":false,"data":{"message":{"id":"int","chatId?":"int","authorId?":"int","date?":"string","text?":"string","isSystem?":"string","uuid?":"string","forward?":"form","params?":"form","viewedByOthers?":"string"},"chat":{"id":"int","dialogId?":"string","name?":"string","type?":"string","messageType?":"string","owner?":"int","color?":"string","avatar?":"string","description?":"string","extranet?":"string","containsCollaber?":"string","entityType?":"string","entityId?":"string","entityData1?":"string","entityData2?":"string","entityData3?":"string","entityLink?":"form","diskFolderId?":"int","permissions?":"form","parentChatId?":"int","parentMessageId?":"int","isNew?":"string","textFieldEnabled?":"string","backgroundId?":"form"},"user":{"id":"int","active?":"string","name?":"string","firstName?":"string","lastName?":"string","workPosition?":"string","color?":"string","avatar?":"string","gender?":"string","birthday?":"string","extranet?":"string","bot?":"string","connector?":"string","externalAuthId?":"string","status?":"string","idle?":"string","lastActivityDate?":"string","mobileLastDate?":"string","desktopLastDate?":"string","absent?":"string","departments?":["int"],"phones?":"string","website?":"string","email?":"string","type?":"string"},"language?":"string"}},
   {"name":"ONIMV2MESSAGEDELETE","scope":"im","doc":"https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/im.v2/events/events.html#onimv2messagedelete","suffixed":false,"data":{"chat?":{"id":"int","dialogId?":"string","name?":"string","type?":"string","messageType?":"string","owner?":"int","color?":"string","avatar?":"string","description?":"string","extranet?":"string","containsCollaber?":"string","entityType?":"string","entityId?":"string","entityData1?":"string","entityData2?":"string","entityData3?":"string","entityLink?":"form","diskFolderId?":"int","permissions?":"form","parentChatId?":"int","parentMessageId?":"int","isNew?":"string","textFieldEnabled?":"string","backgroundId?":"form"},"user?":{"id":"int","active?":"string","name?":"string","firstName?":"string","lastName?":"string","workPosition?":"string","color?":"string","avatar?":"string","gender?":"string","birthday?":"string","extranet?":"string","bot?":"string","connector?":"string","externalAuthId?":"string","status?":"string","idle?":"string","lastActivityDate?":"string","mobileLastDate?":"string","desktopLastDate?":"string","absent?":"string","departments?":["int"],"phones?":"string","website?":"string","email?":"string","type?":"string"},"messageId?":"int","language?":"string"}},
   {"name":"ONIMV2MESSAGEUPDATE","scope":"im","doc":"https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/im.v2/events/events.html#onimv2messageupdate","suffixed":false,"data":{"message?":{"id":"int","chatId?":"int","authorId?":"int","date?":"string","text?":"string","isSystem?":"string","uuid?":"string","forward?":"form","params?":"form","viewedByOthers?":"string"},"chat?":{"id":"int","dialogId?":"string","name?":"string","type?":"string","messageType?":"string","owner?":"int","color?":"string","avatar?":"string","description?":"string","extranet?":"string","containsCollaber?":"string","entityType?":"string","entityId?":"string","entityData1?":"string","entityData2?":"string","entityData3?":"string","entityLink?":"form","diskFolderId?":"int","permissions?":"form","parentChatId?":"int","parentMessageId?":"int","isNew?":"string","textFieldEnabled?":"string","backgroundId?":"form"},"user?":{"id":"int","active?":"string","name?":"string","firstName?":"string","lastName?":"string","workPosition?":"string","color?":"string","avatar?":"string","gender?":"string","birthday?":"string","extranet?":"string","bot?":"string","connector?":"string","externalAuthId?":"string","status?":"string","idle?":"string","lastActivityDate?":"string","mobileLastDate?":"string","desktopLastDate?":"string","absent?":"string","departments?":["int"],"phones?":"string","website?":"string","email?":"string","type?":"string"},"language?":"string"}},
   {"name":"ONIMV2REACTIONCHANGE","scope":"im","doc":"https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/im.v2/events/events.html#onimv2reactionchange","suffixed":false,"data":{"message?":{"id":"int","chatId?":"int","authorId?":"int","date?":"string","text?":"string","isSystem?":"string","uuid?":"string","forward?":"form","params?":"form","viewedByOthers?":"string"},"chat?":{"id":"int","dialogId?":"string","name?":"string","type?":"string","messageType?":"string","owner?":"int","color?":"string","avatar?":"string","description?":"string","extranet?":"string","containsCollaber?":"string","entityType?":"string","entityId?":"string","entityData1?":"string","entityData2?":"string","entityData3?":"string","entityLink?":"form","diskFolderId?":"int","permissions?":"form","parentChatId?":"int","parentMessageId?":"int","isNew?":"string","textFieldEnabled?":"string","backgroundId?":"form"},"user?":{"id":"int","active?":"string","name?":"string","firstName?":"string","lastName?":"string","workPosition?":"string","color?":"string","avatar?":"string","gender?":"string","birthday?":"string","extranet?":"string","bot?":"string","connector?":"string","externalAuthId?":"string","status?":"string","idle?":"string","lastActivityDate?":"string","mobileLastDate?":"string","desktopLastDate?":"string","absent?":"string","departments?":["int"],"phones?":"string","website?":"string","email?":"string","type?":"string"},"reaction?":"string","action?":"string","language?":"string"}},
@@ -180,40 +180,40 @@ export const B24_EVENT_LIST: readonly B24EventSpec[] = [
   {"name":"ONLIVEFEEDPOSTDELETE","scope":"log","doc":"https://apidocs.bitrix24.com/api-reference/log/events/on-live-feed-post-delete.html","suffixed":false,"data":{"FIELDS":{"POST_ID":"int"}}},
   {"name":"ONLIVEFEEDPOSTUPDATE","scope":"log","doc":"https://apidocs.bitrix24.com/api-reference/log/events/on-live-feed-post-update.html","suffixed":false,"data":{"FIELDS":{"POST_ID":"int"}}},
   {"name":"ONOFFLINEEVENT","scope":"basic","doc":"https://apidocs.bitrix24.com/api-reference/events/on-offline-event.html","suffixed":false,"data":{}},
-  {"name":"ONOPENLINEMESSAGEADD","scope":"imopenlines","doc":"https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-add.html","suffixed":false,"data":{"DATA":[{"connector":{"connector_id":"string","line_id":"int","chat_id":"int","user_id":"int"},"chat":{"id":"int"},"message":{"id":"int","date":"string","text":"string","files?":["string"],"attach":"string","system":"string","user_id":"int"},"ref?":["string"],"extra":{"EXTRA_URL":"string"}}]}},
-  {"name":"ONOPENLINEMESSAGEDELETE","scope":"imopenlines","doc":"https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-delete.html","suffixed":false,"data":{"CONNECTOR":"string","LINE":"int","DATA":[{"im":{"chat_id":"int","message_id":"int"},"message":{"id":"int"},"chat":{"id":"int"}}]}},
-  {"name":"ONOPENLINEMESSAGEUPDATE","scope":"imopenlines","doc":"https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-update.html","suffixed":false,"data":{"CONNECTOR":"string","LINE":"int","DATA":[{"im":{"chat_id":"int","message_id":"int"},"message":{"id":"int"},"chat":{"id":"int"}}]}},
+  {"name":"ONOPENLINEMESSAGEADD","scope":"imopenlines","doc":"https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-add.html","suffixed":false,"data":{"DATA":[{"connector":{"connector_id?":"string","line_id":"int","chat_id":"int","user_id":"int"},"chat":{"id":"int"},"message":{"id":"int","date?":"string","text?":"string","files?":["string"],"attach?":"string","system?":"string","user_id":"int"},"ref?":["string"],"extra":{"EXTRA_URL?":"string"}}]}},
+  {"name":"ONOPENLINEMESSAGEDELETE","scope":"imopenlines","doc":"https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-delete.html","suffixed":false,"data":{"CONNECTOR?":"string","LINE":"int","DATA":[{"im":{"chat_id":"int","message_id":"int"},"message":{"id":"int"},"chat":{"id":"int"}}]}},
+  {"name":"ONOPENLINEMESSAGEUPDATE","scope":"imopenlines","doc":"https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-update.html","suffixed":false,"data":{"CONNECTOR?":"string","LINE":"int","DATA":[{"im":{"chat_id":"int","message_id":"int"},"message":{"id":"int"},"chat":{"id":"int"}}]}},
   {"name":"ONORDERDELETED","scope":"sale","doc":"https://apidocs.bitrix24.com/api-reference/sale/events/on-order-deleted.html","suffixed":false,"data":{"FIELDS":{"ID":"int"}}},
   {"name":"ONORDERENTITYSAVED","scope":"sale","doc":"https://apidocs.bitrix24.com/api-reference/sale/events/on-order-entity-saved.html","suffixed":false,"data":{"FIELDS":{"ID":"int"}}},
   {"name":"ONPAYMENTDELETED","scope":"sale","doc":"https://apidocs.bitrix24.com/api-reference/sale/events/on-payment-deleted.html","suffixed":false,"data":{"FIELDS":{"ID":"int"}}},
   {"name":"ONPAYMENTENTITYSAVED","scope":"sale","doc":"https://apidocs.bitrix24.com/api-reference/sale/events/on-payment-entity-saved.html","suffixed":false,"data":{"FIELDS":{"ID":"int"}}},
   {"name":"ONPROPERTYVALUEDELETED","scope":"sale","doc":"https://apidocs.bitrix24.com/api-reference/sale/events/on-property-value-deleted.html","suffixed":false,"data":{"FIELDS":{"ID":"int"}}},
   {"name":"ONPROPERTYVALUEENTITYSAVED","scope":"sale","doc":"https://apidocs.bitrix24.com/api-reference/sale/events/on-property-value-entity-saved.html","suffixed":false,"data":{"FIELDS":{"ID":"int"}}},
-  {"name":"ONSALEBEFOREORDERDELETE","scope":"sale","doc":"https://apidocs.bitrix24.com/api-reference/sale/events/on-sale-before-order-delete.html","suffixed":false,"data":{"FIELDS":{"ID":"int","XML_ID":"string","ACTION":"string"}}},
-  {"name":"ONSALEORDERSAVED","scope":"sale","doc":"https://apidocs.bitrix24.com/api-reference/sale/events/on-sale-order-saved.html","suffixed":false,"data":{"FIELDS":{"ID":"int","XML_ID":"string","ACTION":"string"}}},
-  {"name":"ONSESSIONFINISH","scope":"imopenlines","doc":"https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-session-finish.html","suffixed":false,"data":{"DATA":[{"connector":{"connector_id":"string","line_id":"int","chat_id":"int","user_id":"int"},"session":{"id":"int","closed":"string","parent_id":"int","close_term":"int"},"chat":{"id":"int"},"user":{"id":"int"}}]}},
-  {"name":"ONSESSIONSTART","scope":"imopenlines","doc":"https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-session-start.html","suffixed":false,"data":{"DATA":[{"connector":{"connector_id":"string","line_id":"int","chat_id":"int","user_id":"int"},"session":{"id":"int","closed":"string","parent_id":"int","close_term":"int"},"chat":{"id":"int"},"user":{"id":"int"}}]}},
+  {"name":"ONSALEBEFOREORDERDELETE","scope":"sale","doc":"https://apidocs.bitrix24.com/api-reference/sale/events/on-sale-before-order-delete.html","suffixed":false,"data":{"FIELDS":{"ID":"int","XML_ID?":"string","ACTION?":"string"}}},
+  {"name":"ONSALEORDERSAVED","scope":"sale","doc":"https://apidocs.bitrix24.com/api-reference/sale/events/on-sale-order-saved.html","suffixed":false,"data":{"FIELDS":{"ID":"int","XML_ID?":"string","ACTION?":"string"}}},
+  {"name":"ONSESSIONFINISH","scope":"imopenlines","doc":"https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-session-finish.html","suffixed":false,"data":{"DATA":[{"connector":{"connector_id?":"string","line_id":"int","chat_id":"int","user_id":"int"},"session":{"id":"int","closed?":"string","parent_id":"int","close_term":"int"},"chat":{"id":"int"},"user":{"id":"int"}}]}},
+  {"name":"ONSESSIONSTART","scope":"imopenlines","doc":"https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-session-start.html","suffixed":false,"data":{"DATA":[{"connector":{"connector_id?":"string","line_id":"int","chat_id":"int","user_id":"int"},"session":{"id":"int","closed?":"string","parent_id":"int","close_term":"int"},"chat":{"id":"int"},"user":{"id":"int"}}]}},
   {"name":"ONSHIPMENTDELETED","scope":"sale","doc":"https://apidocs.bitrix24.com/api-reference/sale/events/on-shipment-deleted.html","suffixed":false,"data":{"FIELDS":{"ID":"int"}}},
   {"name":"ONSHIPMENTENTITYSAVED","scope":"sale","doc":"https://apidocs.bitrix24.com/api-reference/sale/events/on-shipment-entity-saved.html","suffixed":false,"data":{"FIELDS":{"ID":"int"}}},
-  {"name":"ONSIGNB2EDOCUMENTSTATUSCHANGED","scope":"sign.b2e","doc":"https://apidocs.bitrix24.com/api-reference/sign/events/on-sign-b2e-document-status-changed.html","suffixed":false,"data":{"documentUid":"string","statusCode":"string","statusName":"string"}},
-  {"name":"ONSIGNB2EMEMBERSTATUSCHANGED","scope":"sign.b2e","doc":"https://apidocs.bitrix24.com/api-reference/sign/events/on-sign-b2e-member-status-changed.html","suffixed":false,"data":{"memberUid":"string","documentUid":"string","statusCode":"string","statusName":"string"}},
-  {"name":"ONSIGNHCMLINKB2EDOCUMENTSIGNED","scope":"sign.b2e","doc":"https://apidocs.bitrix24.com/api-reference/sign/events/on-sign-hcm-link-b2e-document-signed.html","suffixed":false,"data":{"id":"int","company":"string"}},
+  {"name":"ONSIGNB2EDOCUMENTSTATUSCHANGED","scope":"sign.b2e","doc":"https://apidocs.bitrix24.com/api-reference/sign/events/on-sign-b2e-document-status-changed.html","suffixed":false,"data":{"documentUid?":"string","statusCode?":"string","statusName?":"string"}},
+  {"name":"ONSIGNB2EMEMBERSTATUSCHANGED","scope":"sign.b2e","doc":"https://apidocs.bitrix24.com/api-reference/sign/events/on-sign-b2e-member-status-changed.html","suffixed":false,"data":{"memberUid?":"string","documentUid?":"string","statusCode?":"string","statusName?":"string"}},
+  {"name":"ONSIGNHCMLINKB2EDOCUMENTSIGNED","scope":"sign.b2e","doc":"https://apidocs.bitrix24.com/api-reference/sign/events/on-sign-hcm-link-b2e-document-signed.html","suffixed":false,"data":{"id":"int","company?":"string"}},
   {"name":"ONSONETGROUPADD","scope":"sonet","doc":"https://apidocs.bitrix24.com/api-reference/sonet-group/events/on-sonet-group-add.html","suffixed":false,"data":{"FIELDS":{"ID":"int"}}},
   {"name":"ONSONETGROUPDELETE","scope":"sonet","doc":"https://apidocs.bitrix24.com/api-reference/sonet-group/events/on-sonet-group-delete.html","suffixed":false,"data":{"FIELDS":{"ID":"int"}}},
   {"name":"ONSONETGROUPSUBJECTADD","scope":"sonet","doc":"https://apidocs.bitrix24.com/api-reference/sonet-group/outdated/on-sonet-group-subject-add.html","suffixed":false,"data":{"ID?":"int"}},
   {"name":"ONSONETGROUPSUBJECTDELETE","scope":"sonet","doc":"https://apidocs.bitrix24.com/api-reference/sonet-group/outdated/on-sonet-group-subject-delete.html","suffixed":false,"data":{"ID?":"int"}},
   {"name":"ONSONETGROUPSUBJECTUPDATE","scope":"sonet","doc":"https://apidocs.bitrix24.com/api-reference/sonet-group/outdated/on-sonet-group-subject-update.html","suffixed":false,"data":{"ID?":"int"}},
   {"name":"ONSONETGROUPUPDATE","scope":"sonet","doc":"https://apidocs.bitrix24.com/api-reference/sonet-group/events/on-sonet-group-update.html","suffixed":false,"data":{"FIELDS":{"ID":"int"}}},
-  {"name":"ONTASKADD","scope":"task","doc":"https://apidocs.bitrix24.com/api-reference/tasks/events-tasks/on-task-add.html","suffixed":false,"data":{"FIELDS_BEFORE":"string","FIELDS_AFTER":{"ID":"int"},"IS_ACCESSIBLE_BEFORE":"string","IS_ACCESSIBLE_AFTER":"string"}},
-  {"name":"ONTASKCOMMENTADD","scope":"task","doc":"https://apidocs.bitrix24.com/api-reference/tasks/comment-item/events-comment/on-task-comment-add.html","suffixed":false,"data":{"FIELDS_BEFORE":"string","FIELDS_AFTER":{"ID":"int","TASK_ID":"int","MESSAGE_ID?":"int"},"IS_ACCESSIBLE_BEFORE":"string","IS_ACCESSIBLE_AFTER":"string"}},
-  {"name":"ONTASKCOMMENTDELETE","scope":"task","doc":"https://apidocs.bitrix24.com/api-reference/tasks/comment-item/events-comment/on-task-comment-delete.html","suffixed":false,"data":{"FIELDS_BEFORE":{"ID":"int","TASK_ID":"int"},"FIELDS_AFTER":{"ID":"int","TASK_ID":"int","ACTION":"string"},"IS_ACCESSIBLE_BEFORE":"string","IS_ACCESSIBLE_AFTER":"string"}},
-  {"name":"ONTASKCOMMENTUPDATE","scope":"task","doc":"https://apidocs.bitrix24.com/api-reference/tasks/comment-item/events-comment/on-task-comment-update.html","suffixed":false,"data":{"FIELDS_BEFORE":{"ID":"int","TASK_ID":"int"},"FIELDS_AFTER":{"ID":"int","TASK_ID":"int","ACTION":"string"},"IS_ACCESSIBLE_BEFORE":"string","IS_ACCESSIBLE_AFTER":"string"}},
-  {"name":"ONTASKDELETE","scope":"task","doc":"https://apidocs.bitrix24.com/api-reference/tasks/events-tasks/on-task-delete.html","suffixed":false,"data":{"FIELDS_BEFORE":{"ID":"int"},"FIELDS_AFTER":"string","IS_ACCESSIBLE_BEFORE":"string","IS_ACCESSIBLE_AFTER":"string"}},
-  {"name":"ONTASKUPDATE","scope":"task","doc":"https://apidocs.bitrix24.com/api-reference/tasks/events-tasks/on-task-update.html","suffixed":false,"data":{"FIELDS_BEFORE":{"ID":"int"},"FIELDS_AFTER":{"ID":"int"},"IS_ACCESSIBLE_BEFORE":"string","IS_ACCESSIBLE_AFTER":"string"}},
-  {"name":"ONUSERADD","scope":"user","doc":"https://apidocs.bitrix24.com/api-reference/common/events/on-user-add.html","suffixed":false,"data":{"ID":"int","ACTIVE":"string","EMAIL?":"string","NAME?":"string","LAST_NAME?":"string","PERSONAL_GENDER?":"string","PERSONAL_BIRTHDAY?":"string","UF_DEPARTMENT?":["int"],"DATE_REGISTER":"string","WORK_POSITION?":"string","UF_EMPLOYMENT_DATE?":"string"}},
-  {"name":"ONVOXIMPLANTCALLEND","scope":"telephony","doc":"https://apidocs.bitrix24.com/api-reference/telephony/voximplant/events/on-voximplant-call-end.html","suffixed":false,"data":{"CALL_ID":"string","CALL_TYPE":"int","PHONE_NUMBER":"string","PORTAL_NUMBER?":"string","PORTAL_USER_ID":"int","CALL_DURATION":"int","CALL_START_DATE":"string","COST?":"string","COST_CURRENCY?":"string","CALL_FAILED_CODE?":"string","CALL_FAILED_REASON?":"string","CRM_ACTIVITY_ID?":"int"}},
-  {"name":"ONVOXIMPLANTCALLINIT","scope":"telephony","doc":"https://apidocs.bitrix24.com/api-reference/telephony/voximplant/events/on-voximplant-call-init.html","suffixed":false,"data":{"CALL_ID":"string","CALL_TYPE":"int","ACCOUNT_SEARCH_ID?":"string","PHONE_NUMBER?":"string","CALLER_ID?":"string","REST_APP_ID?":"int"}},
-  {"name":"ONVOXIMPLANTCALLSTART","scope":"telephony","doc":"https://apidocs.bitrix24.com/api-reference/telephony/voximplant/events/on-voximplant-call-start.html","suffixed":false,"data":{"CALL_ID":"string","USER_ID":"int"}},
+  {"name":"ONTASKADD","scope":"task","doc":"https://apidocs.bitrix24.com/api-reference/tasks/events-tasks/on-task-add.html","suffixed":false,"data":{"FIELDS_BEFORE?":"string","FIELDS_AFTER":{"ID":"int"},"IS_ACCESSIBLE_BEFORE?":"string","IS_ACCESSIBLE_AFTER?":"string"}},
+  {"name":"ONTASKCOMMENTADD","scope":"task","doc":"https://apidocs.bitrix24.com/api-reference/tasks/comment-item/events-comment/on-task-comment-add.html","suffixed":false,"data":{"FIELDS_BEFORE?":"string","FIELDS_AFTER":{"ID":"int","TASK_ID":"int","MESSAGE_ID?":"int"},"IS_ACCESSIBLE_BEFORE?":"string","IS_ACCESSIBLE_AFTER?":"string"}},
+  {"name":"ONTASKCOMMENTDELETE","scope":"task","doc":"https://apidocs.bitrix24.com/api-reference/tasks/comment-item/events-comment/on-task-comment-delete.html","suffixed":false,"data":{"FIELDS_BEFORE":{"ID":"int","TASK_ID":"int"},"FIELDS_AFTER":{"ID":"int","TASK_ID":"int","ACTION?":"string"},"IS_ACCESSIBLE_BEFORE?":"string","IS_ACCESSIBLE_AFTER?":"string"}},
+  {"name":"ONTASKCOMMENTUPDATE","scope":"task","doc":"https://apidocs.bitrix24.com/api-reference/tasks/comment-item/events-comment/on-task-comment-update.html","suffixed":false,"data":{"FIELDS_BEFORE":{"ID":"int","TASK_ID":"int"},"FIELDS_AFTER":{"ID":"int","TASK_ID":"int","ACTION?":"string"},"IS_ACCESSIBLE_BEFORE?":"string","IS_ACCESSIBLE_AFTER?":"string"}},
+  {"name":"ONTASKDELETE","scope":"task","doc":"https://apidocs.bitrix24.com/api-reference/tasks/events-tasks/on-task-delete.html","suffixed":false,"data":{"FIELDS_BEFORE":{"ID":"int"},"FIELDS_AFTER?":"string","IS_ACCESSIBLE_BEFORE?":"string","IS_ACCESSIBLE_AFTER?":"string"}},
+  {"name":"ONTASKUPDATE","scope":"task","doc":"https://apidocs.bitrix24.com/api-reference/tasks/events-tasks/on-task-update.html","suffixed":false,"data":{"FIELDS_BEFORE":{"ID":"int"},"FIELDS_AFTER":{"ID":"int"},"IS_ACCESSIBLE_BEFORE?":"string","IS_ACCESSIBLE_AFTER?":"string"}},
+  {"name":"ONUSERADD","scope":"user","doc":"https://apidocs.bitrix24.com/api-reference/common/events/on-user-add.html","suffixed":false,"data":{"ID":"int","ACTIVE?":"string","EMAIL?":"string","NAME?":"string","LAST_NAME?":"string","PERSONAL_GENDER?":"string","PERSONAL_BIRTHDAY?":"string","UF_DEPARTMENT?":["int"],"DATE_REGISTER?":"string","WORK_POSITION?":"string","UF_EMPLOYMENT_DATE?":"string"}},
+  {"name":"ONVOXIMPLANTCALLEND","scope":"telephony","doc":"https://apidocs.bitrix24.com/api-reference/telephony/voximplant/events/on-voximplant-call-end.html","suffixed":false,"data":{"CALL_ID?":"string","CALL_TYPE":"int","PHONE_NUMBER?":"string","PORTAL_NUMBER?":"string","PORTAL_USER_ID":"int","CALL_DURATION":"int","CALL_START_DATE?":"string","COST?":"string","COST_CURRENCY?":"string","CALL_FAILED_CODE?":"string","CALL_FAILED_REASON?":"string","CRM_ACTIVITY_ID?":"int"}},
+  {"name":"ONVOXIMPLANTCALLINIT","scope":"telephony","doc":"https://apidocs.bitrix24.com/api-reference/telephony/voximplant/events/on-voximplant-call-init.html","suffixed":false,"data":{"CALL_ID?":"string","CALL_TYPE":"int","ACCOUNT_SEARCH_ID?":"string","PHONE_NUMBER?":"string","CALLER_ID?":"string","REST_APP_ID?":"int"}},
+  {"name":"ONVOXIMPLANTCALLSTART","scope":"telephony","doc":"https://apidocs.bitrix24.com/api-reference/telephony/voximplant/events/on-voximplant-call-start.html","suffixed":false,"data":{"CALL_ID?":"string","USER_ID":"int"}},
 ];
 
 /** Events delivered as `NAME_<id>` (for example one smart-process type), typed as their family. */
@@ -330,26 +330,26 @@ export interface B24EventDataMap {
     [key: string]: unknown;
   };
   "ONAPPINSTALL": {
-    VERSION: string;
-    ACTIVE: string;
-    INSTALLED: string;
-    LANGUAGE_ID: string;
+    VERSION?: string;
+    ACTIVE?: string;
+    INSTALLED?: string;
+    LANGUAGE_ID?: string;
     [key: string]: unknown;
   };
   "ONAPPMETHODCONFIRM": {
-    TOKEN: string;
-    METHOD: string;
-    CONFIRMED: string;
-    LANGUAGE_ID: string;
+    TOKEN?: string;
+    METHOD?: string;
+    CONFIRMED?: string;
+    LANGUAGE_ID?: string;
     [key: string]: unknown;
   };
   "ONAPPPAYMENT": {
-    CODE: string;
-    VERSION: string;
-    STATUS: string;
-    PAYMENT_EXPIRED: string;
+    CODE?: string;
+    VERSION?: string;
+    STATUS?: string;
+    PAYMENT_EXPIRED?: string;
     DAYS: number;
-    LANGUAGE_ID: string;
+    LANGUAGE_ID?: string;
     [key: string]: unknown;
   };
   "ONAPPTEST": {
@@ -358,14 +358,14 @@ export interface B24EventDataMap {
     [key: string]: unknown;
   };
   "ONAPPUNINSTALL": {
-    LANGUAGE_ID: string;
-    CLEAN: string;
+    LANGUAGE_ID?: string;
+    CLEAN?: string;
     [key: string]: unknown;
   };
   "ONAPPUPDATE": {
-    VERSION: string;
-    PREVIOUS_VERSION: string;
-    LANGUAGE_ID: string;
+    VERSION?: string;
+    PREVIOUS_VERSION?: string;
+    LANGUAGE_ID?: string;
     [key: string]: unknown;
   };
   "ONBOOKINGADD": {
@@ -528,8 +528,8 @@ export interface B24EventDataMap {
   "ONCRMCOMPANYUSERFIELDADD": {
     FIELDS: {
       ID: number;
-      ENTITY_ID: string;
-      FIELD_NAME: string;
+      ENTITY_ID?: string;
+      FIELD_NAME?: string;
       [key: string]: unknown;
     };
     [key: string]: unknown;
@@ -537,8 +537,8 @@ export interface B24EventDataMap {
   "ONCRMCOMPANYUSERFIELDDELETE": {
     FIELDS: {
       ID: number;
-      ENTITY_ID: string;
-      FIELD_NAME: string;
+      ENTITY_ID?: string;
+      FIELD_NAME?: string;
       [key: string]: unknown;
     };
     [key: string]: unknown;
@@ -546,8 +546,8 @@ export interface B24EventDataMap {
   "ONCRMCOMPANYUSERFIELDSETENUMVALUES": {
     FIELDS: {
       ID: number;
-      ENTITY_ID: string;
-      FIELD_NAME: string;
+      ENTITY_ID?: string;
+      FIELD_NAME?: string;
       [key: string]: unknown;
     };
     [key: string]: unknown;
@@ -555,8 +555,8 @@ export interface B24EventDataMap {
   "ONCRMCOMPANYUSERFIELDUPDATE": {
     FIELDS: {
       ID: number;
-      ENTITY_ID: string;
-      FIELD_NAME: string;
+      ENTITY_ID?: string;
+      FIELD_NAME?: string;
       [key: string]: unknown;
     };
     [key: string]: unknown;
@@ -585,8 +585,8 @@ export interface B24EventDataMap {
   "ONCRMCONTACTUSERFIELDADD": {
     FIELDS: {
       ID: number;
-      ENTITY_ID: string;
-      FIELD_NAME: string;
+      ENTITY_ID?: string;
+      FIELD_NAME?: string;
       [key: string]: unknown;
     };
     [key: string]: unknown;
@@ -594,8 +594,8 @@ export interface B24EventDataMap {
   "ONCRMCONTACTUSERFIELDDELETE": {
     FIELDS: {
       ID: number;
-      ENTITY_ID: string;
-      FIELD_NAME: string;
+      ENTITY_ID?: string;
+      FIELD_NAME?: string;
       [key: string]: unknown;
     };
     [key: string]: unknown;
@@ -603,8 +603,8 @@ export interface B24EventDataMap {
   "ONCRMCONTACTUSERFIELDSETENUMVALUES": {
     FIELDS: {
       ID: number;
-      ENTITY_ID: string;
-      FIELD_NAME: string;
+      ENTITY_ID?: string;
+      FIELD_NAME?: string;
       [key: string]: unknown;
     };
     [key: string]: unknown;
@@ -612,29 +612,29 @@ export interface B24EventDataMap {
   "ONCRMCONTACTUSERFIELDUPDATE": {
     FIELDS: {
       ID: number;
-      ENTITY_ID: string;
-      FIELD_NAME: string;
+      ENTITY_ID?: string;
+      FIELD_NAME?: string;
       [key: string]: unknown;
     };
     [key: string]: unknown;
   };
   "ONCRMCURRENCYADD": {
     FIELDS: {
-      ID: string;
+      ID?: string;
       [key: string]: unknown;
     };
     [key: string]: unknown;
   };
   "ONCRMCURRENCYDELETE": {
     FIELDS: {
-      ID: string;
+      ID?: string;
       [key: string]: unknown;
     };
     [key: string]: unknown;
   };
   "ONCRMCURRENCYUPDATE": {
     FIELDS: {
-      ID: string;
+      ID?: string;
       [key: string]: unknown;
     };
     [key: string]: unknown;
@@ -657,7 +657,7 @@ export interface B24EventDataMap {
     FIELDS: {
       ID: number;
       CATEGORY_ID: number;
-      STAGE_ID: string;
+      STAGE_ID?: string;
       [key: string]: unknown;
     };
     [key: string]: unknown;
@@ -704,8 +704,8 @@ export interface B24EventDataMap {
   "ONCRMDEALUSERFIELDADD": {
     FIELDS: {
       ID: number;
-      ENTITY_ID: string;
-      FIELD_NAME: string;
+      ENTITY_ID?: string;
+      FIELD_NAME?: string;
       [key: string]: unknown;
     };
     [key: string]: unknown;
@@ -713,8 +713,8 @@ export interface B24EventDataMap {
   "ONCRMDEALUSERFIELDDELETE": {
     FIELDS: {
       ID: number;
-      ENTITY_ID: string;
-      FIELD_NAME: string;
+      ENTITY_ID?: string;
+      FIELD_NAME?: string;
       [key: string]: unknown;
     };
     [key: string]: unknown;
@@ -722,8 +722,8 @@ export interface B24EventDataMap {
   "ONCRMDEALUSERFIELDSETENUMVALUES": {
     FIELDS: {
       ID: number;
-      ENTITY_ID: string;
-      FIELD_NAME: string;
+      ENTITY_ID?: string;
+      FIELD_NAME?: string;
       [key: string]: unknown;
     };
     [key: string]: unknown;
@@ -731,8 +731,8 @@ export interface B24EventDataMap {
   "ONCRMDEALUSERFIELDUPDATE": {
     FIELDS: {
       ID: number;
-      ENTITY_ID: string;
-      FIELD_NAME: string;
+      ENTITY_ID?: string;
+      FIELD_NAME?: string;
       [key: string]: unknown;
     };
     [key: string]: unknown;
@@ -892,8 +892,8 @@ export interface B24EventDataMap {
   "ONCRMLEADUSERFIELDADD": {
     FIELDS: {
       ID: number;
-      ENTITY_ID: string;
-      FIELD_NAME: string;
+      ENTITY_ID?: string;
+      FIELD_NAME?: string;
       [key: string]: unknown;
     };
     [key: string]: unknown;
@@ -901,8 +901,8 @@ export interface B24EventDataMap {
   "ONCRMLEADUSERFIELDDELETE": {
     FIELDS: {
       ID: number;
-      ENTITY_ID: string;
-      FIELD_NAME: string;
+      ENTITY_ID?: string;
+      FIELD_NAME?: string;
       [key: string]: unknown;
     };
     [key: string]: unknown;
@@ -910,8 +910,8 @@ export interface B24EventDataMap {
   "ONCRMLEADUSERFIELDSETENUMVALUES": {
     FIELDS: {
       ID: number;
-      ENTITY_ID: string;
-      FIELD_NAME: string;
+      ENTITY_ID?: string;
+      FIELD_NAME?: string;
       [key: string]: unknown;
     };
     [key: string]: unknown;
@@ -919,8 +919,8 @@ export interface B24EventDataMap {
   "ONCRMLEADUSERFIELDUPDATE": {
     FIELDS: {
       ID: number;
-      ENTITY_ID: string;
-      FIELD_NAME: string;
+      ENTITY_ID?: string;
+      FIELD_NAME?: string;
       [key: string]: unknown;
     };
     [key: string]: unknown;
@@ -1033,8 +1033,8 @@ export interface B24EventDataMap {
   "ONCRMQUOTEUSERFIELDADD": {
     FIELDS: {
       ID: number;
-      ENTITY_ID: string;
-      FIELD_NAME: string;
+      ENTITY_ID?: string;
+      FIELD_NAME?: string;
       [key: string]: unknown;
     };
     [key: string]: unknown;
@@ -1042,8 +1042,8 @@ export interface B24EventDataMap {
   "ONCRMQUOTEUSERFIELDDELETE": {
     FIELDS: {
       ID: number;
-      ENTITY_ID: string;
-      FIELD_NAME: string;
+      ENTITY_ID?: string;
+      FIELD_NAME?: string;
       [key: string]: unknown;
     };
     [key: string]: unknown;
@@ -1051,8 +1051,8 @@ export interface B24EventDataMap {
   "ONCRMQUOTEUSERFIELDSETENUMVALUES": {
     FIELDS: {
       ID: number;
-      ENTITY_ID: string;
-      FIELD_NAME: string;
+      ENTITY_ID?: string;
+      FIELD_NAME?: string;
       [key: string]: unknown;
     };
     [key: string]: unknown;
@@ -1060,8 +1060,8 @@ export interface B24EventDataMap {
   "ONCRMQUOTEUSERFIELDUPDATE": {
     FIELDS: {
       ID: number;
-      ENTITY_ID: string;
-      FIELD_NAME: string;
+      ENTITY_ID?: string;
+      FIELD_NAME?: string;
       [key: string]: unknown;
     };
     [key: string]: unknown;
@@ -1090,8 +1090,8 @@ export interface B24EventDataMap {
   "ONCRMREQUISITEUSERFIELDADD": {
     FIELDS: {
       ID: number;
-      ENTITY_ID: string;
-      FIELD_NAME: string;
+      ENTITY_ID?: string;
+      FIELD_NAME?: string;
       [key: string]: unknown;
     };
     [key: string]: unknown;
@@ -1099,8 +1099,8 @@ export interface B24EventDataMap {
   "ONCRMREQUISITEUSERFIELDDELETE": {
     FIELDS: {
       ID: number;
-      ENTITY_ID: string;
-      FIELD_NAME: string;
+      ENTITY_ID?: string;
+      FIELD_NAME?: string;
       [key: string]: unknown;
     };
     [key: string]: unknown;
@@ -1108,8 +1108,8 @@ export interface B24EventDataMap {
   "ONCRMREQUISITEUSERFIELDSETENUMVALUES": {
     FIELDS: {
       ID: number;
-      ENTITY_ID: string;
-      FIELD_NAME: string;
+      ENTITY_ID?: string;
+      FIELD_NAME?: string;
       [key: string]: unknown;
     };
     [key: string]: unknown;
@@ -1117,8 +1117,8 @@ export interface B24EventDataMap {
   "ONCRMREQUISITEUSERFIELDUPDATE": {
     FIELDS: {
       ID: number;
-      ENTITY_ID: string;
-      FIELD_NAME: string;
+      ENTITY_ID?: string;
+      FIELD_NAME?: string;
       [key: string]: unknown;
     };
     [key: string]: unknown;
@@ -1167,8 +1167,8 @@ export interface B24EventDataMap {
   "ONCRMTYPEUSERFIELDADD": {
     FIELDS: {
       ID: number;
-      ENTITY_ID: string;
-      FIELD_NAME: string;
+      ENTITY_ID?: string;
+      FIELD_NAME?: string;
       [key: string]: unknown;
     };
     [key: string]: unknown;
@@ -1176,8 +1176,8 @@ export interface B24EventDataMap {
   "ONCRMTYPEUSERFIELDDELETE": {
     FIELDS: {
       ID: number;
-      ENTITY_ID: string;
-      FIELD_NAME: string;
+      ENTITY_ID?: string;
+      FIELD_NAME?: string;
       [key: string]: unknown;
     };
     [key: string]: unknown;
@@ -1185,8 +1185,8 @@ export interface B24EventDataMap {
   "ONCRMTYPEUSERFIELDSETENUMVALUES": {
     FIELDS: {
       ID: number;
-      ENTITY_ID: string;
-      FIELD_NAME: string;
+      ENTITY_ID?: string;
+      FIELD_NAME?: string;
       [key: string]: unknown;
     };
     [key: string]: unknown;
@@ -1194,14 +1194,14 @@ export interface B24EventDataMap {
   "ONCRMTYPEUSERFIELDUPDATE": {
     FIELDS: {
       ID: number;
-      ENTITY_ID: string;
-      FIELD_NAME: string;
+      ENTITY_ID?: string;
+      FIELD_NAME?: string;
       [key: string]: unknown;
     };
     [key: string]: unknown;
   };
   "ONEXTERNALCALLBACKSTART": {
-    PHONE_NUMBER: string;
+    PHONE_NUMBER?: string;
     TEXT?: string;
     VOICE?: string;
     CRM_ENTITY_TYPE?: string;
@@ -1210,14 +1210,14 @@ export interface B24EventDataMap {
     [key: string]: unknown;
   };
   "ONEXTERNALCALLSTART": {
-    PHONE_NUMBER: string;
+    PHONE_NUMBER?: string;
     PHONE_NUMBER_INTERNATIONAL?: string;
     EXTENSION?: string;
     USER_ID: number;
     CALL_LIST_ID?: number;
     LINE_NUMBER?: string;
     IS_MOBILE?: string;
-    CALL_ID: string;
+    CALL_ID?: string;
     CRM_ENTITY_TYPE?: string;
     CRM_ENTITY_ID?: number;
     [key: string]: unknown;
@@ -1252,7 +1252,7 @@ export interface B24EventDataMap {
   };
   "ONIMBOTDELETE": {
     BOT_ID: number;
-    BOT_CODE: string;
+    BOT_CODE?: string;
     [key: string]: unknown;
   };
   "ONIMBOTJOINCHAT": {
@@ -1275,29 +1275,29 @@ export interface B24EventDataMap {
         expires?: number;
         expires_in?: number;
         scope?: string;
-        domain: string;
-        server_endpoint: string;
+        domain?: string;
+        server_endpoint?: string;
         status?: string;
-        client_endpoint: string;
-        member_id: string;
+        client_endpoint?: string;
+        member_id?: string;
         refresh_token?: string;
         user_id?: number;
         client_id?: string;
-        application_token: string;
+        application_token?: string;
         [key: string]: unknown;
       };
       BOT_ID: number;
-      BOT_CODE: string;
+      BOT_CODE?: string;
       [key: string]: unknown;
     } };
     PARAMS: {
-      CHAT_TYPE: string;
-      MESSAGE_TYPE: string;
+      CHAT_TYPE?: string;
+      MESSAGE_TYPE?: string;
       BOT_ID: number;
       USER_ID?: number;
       TO_USER_ID?: number;
       FROM_USER_ID: number;
-      DIALOG_ID: string;
+      DIALOG_ID?: string;
       LANGUAGE?: string;
       CHAT_ID?: number;
       CHAT_AUTHOR_ID?: number;
@@ -1337,27 +1337,27 @@ export interface B24EventDataMap {
         expires?: number;
         expires_in?: number;
         scope?: string;
-        domain: string;
-        server_endpoint: string;
+        domain?: string;
+        server_endpoint?: string;
         status?: string;
-        client_endpoint: string;
-        member_id: string;
+        client_endpoint?: string;
+        member_id?: string;
         refresh_token?: string;
         user_id?: number;
         client_id?: string;
-        application_token: string;
+        application_token?: string;
         [key: string]: unknown;
       };
       BOT_ID: number;
-      BOT_CODE: string;
+      BOT_CODE?: string;
       [key: string]: unknown;
     } };
     PARAMS: {
       MESSAGE?: string;
       TEMPLATE_ID?: string;
-      MESSAGE_TYPE: string;
+      MESSAGE_TYPE?: string;
       FROM_USER_ID: number;
-      DIALOG_ID: string;
+      DIALOG_ID?: string;
       TO_CHAT_ID?: number;
       AUTHOR_ID?: number;
       SYSTEM?: string;
@@ -1378,7 +1378,7 @@ export interface B24EventDataMap {
       CHAT_USER_COUNT?: number;
       PLATFORM_CONTEXT?: string;
       MESSAGE_ID: number;
-      CHAT_TYPE: string;
+      CHAT_TYPE?: string;
       LANGUAGE?: string;
       CHAT_ID?: number;
       CHAT_TITLE?: string;
@@ -1437,19 +1437,19 @@ export interface B24EventDataMap {
         expires?: number;
         expires_in?: number;
         scope?: string;
-        domain: string;
-        server_endpoint: string;
+        domain?: string;
+        server_endpoint?: string;
         status?: string;
-        client_endpoint: string;
-        member_id: string;
+        client_endpoint?: string;
+        member_id?: string;
         refresh_token?: string;
         user_id?: number;
         client_id?: string;
-        application_token: string;
+        application_token?: string;
         [key: string]: unknown;
       };
       BOT_ID: number;
-      BOT_CODE: string;
+      BOT_CODE?: string;
       [key: string]: unknown;
     } };
     PARAMS: {
@@ -1457,7 +1457,7 @@ export interface B24EventDataMap {
       CHAT_ID?: number;
       AUTHOR_ID?: number;
       MESSAGE?: string;
-      MESSAGE_TYPE: string;
+      MESSAGE_TYPE?: string;
       CHAT_AUTHOR_ID?: number;
       CHAT_ENTITY_ID?: string;
       CHAT_ENTITY_DATA_1?: string;
@@ -1465,9 +1465,9 @@ export interface B24EventDataMap {
       CHAT_ENTITY_DATA_3?: string;
       FROM_USER_ID: number;
       TO_USER_ID?: number;
-      DIALOG_ID: string;
+      DIALOG_ID?: string;
       MESSAGE_ID: number;
-      CHAT_TYPE: string;
+      CHAT_TYPE?: string;
       LANGUAGE?: string;
       CHAT_ENTITY_TYPE?: string;
       [key: string]: unknown;
@@ -1507,19 +1507,19 @@ export interface B24EventDataMap {
         expires?: number;
         expires_in?: number;
         scope?: string;
-        domain: string;
-        server_endpoint: string;
+        domain?: string;
+        server_endpoint?: string;
         status?: string;
-        client_endpoint: string;
-        member_id: string;
+        client_endpoint?: string;
+        member_id?: string;
         refresh_token?: string;
         user_id?: number;
         client_id?: string;
-        application_token: string;
+        application_token?: string;
         [key: string]: unknown;
       };
       BOT_ID: number;
-      BOT_CODE: string;
+      BOT_CODE?: string;
       [key: string]: unknown;
     } };
     PARAMS: {
@@ -1527,7 +1527,7 @@ export interface B24EventDataMap {
       CHAT_ID?: number;
       AUTHOR_ID?: number;
       MESSAGE?: string;
-      MESSAGE_TYPE: string;
+      MESSAGE_TYPE?: string;
       CHAT_AUTHOR_ID?: number;
       CHAT_ENTITY_ID?: string;
       CHAT_ENTITY_DATA_1?: string;
@@ -1537,9 +1537,9 @@ export interface B24EventDataMap {
       TO_USER_ID?: number;
       CHAT_USER_COUNT?: number;
       PLATFORM_CONTEXT?: string;
-      DIALOG_ID: string;
+      DIALOG_ID?: string;
       MESSAGE_ID: number;
-      CHAT_TYPE: string;
+      CHAT_TYPE?: string;
       LANGUAGE?: string;
       CHAT_ENTITY_TYPE?: string;
       MENTIONED_LIST?: {
@@ -1637,7 +1637,7 @@ export interface B24EventDataMap {
       type?: string;
       [key: string]: unknown;
     };
-    language: string;
+    language?: string;
     [key: string]: unknown;
   };
   "ONIMBOTV2CONTEXTGET": {
@@ -1658,8 +1658,8 @@ export interface B24EventDataMap {
       countUser?: number;
       [key: string]: unknown;
     };
-    dialogId: string;
-    context: FormValue;
+    dialogId?: string;
+    context?: FormValue;
     chat: {
       id: number;
       dialogId?: string;
@@ -1695,7 +1695,7 @@ export interface B24EventDataMap {
       type?: string;
       [key: string]: unknown;
     };
-    language: string;
+    language?: string;
     [key: string]: unknown;
   };
   "ONIMBOTV2DELETE": {
@@ -1736,7 +1736,7 @@ export interface B24EventDataMap {
       countUser?: number;
       [key: string]: unknown;
     };
-    dialogId: string;
+    dialogId?: string;
     chat: {
       id: number;
       dialogId?: string;
@@ -1772,7 +1772,7 @@ export interface B24EventDataMap {
       type?: string;
       [key: string]: unknown;
     };
-    language: string;
+    language?: string;
     [key: string]: unknown;
   };
   "ONIMBOTV2MESSAGEADD": {
@@ -1841,7 +1841,7 @@ export interface B24EventDataMap {
       type?: string;
       [key: string]: unknown;
     };
-    language: string;
+    language?: string;
     [key: string]: unknown;
   };
   "ONIMBOTV2MESSAGEDELETE": {
@@ -1988,8 +1988,8 @@ export interface B24EventDataMap {
       countUser?: number;
       [key: string]: unknown;
     };
-    reaction: string;
-    action: string;
+    reaction?: string;
+    action?: string;
     message: {
       id: number;
       chatId?: number;
@@ -2038,7 +2038,7 @@ export interface B24EventDataMap {
       type?: string;
       [key: string]: unknown;
     };
-    language: string;
+    language?: string;
     [key: string]: unknown;
   };
   "ONIMCOMMANDADD": {
@@ -2061,20 +2061,20 @@ export interface B24EventDataMap {
         expires?: number;
         expires_in?: number;
         scope?: string;
-        domain: string;
-        server_endpoint: string;
+        domain?: string;
+        server_endpoint?: string;
         status?: string;
-        client_endpoint: string;
-        member_id: string;
+        client_endpoint?: string;
+        member_id?: string;
         refresh_token?: string;
         user_id?: number;
         client_id?: string;
-        application_token: string;
+        application_token?: string;
         [key: string]: unknown;
       };
       BOT_ID: number;
-      BOT_CODE: string;
-      COMMAND: string;
+      BOT_CODE?: string;
+      COMMAND?: string;
       COMMAND_ID: number;
       COMMAND_PARAMS?: string;
       COMMAND_CONTEXT?: string;
@@ -2084,9 +2084,9 @@ export interface B24EventDataMap {
     PARAMS: {
       MESSAGE?: string;
       TEMPLATE_ID?: string;
-      MESSAGE_TYPE: string;
+      MESSAGE_TYPE?: string;
       FROM_USER_ID: number;
-      DIALOG_ID: string;
+      DIALOG_ID?: string;
       TO_CHAT_ID?: number;
       AUTHOR_ID?: number;
       SYSTEM?: string;
@@ -2106,7 +2106,7 @@ export interface B24EventDataMap {
       FAKE_RELATION?: number;
       SKIP_URL_INDEX?: string;
       MESSAGE_ID: number;
-      CHAT_TYPE: string;
+      CHAT_TYPE?: string;
       LANGUAGE?: string;
       CHAT_ID?: number;
       CHAT_PARENT_ID?: number;
@@ -2142,7 +2142,7 @@ export interface B24EventDataMap {
     [key: string]: unknown;
   };
   "ONIMCONNECTORDIALOGFINISH": {
-    CONNECTOR: string;
+    CONNECTOR?: string;
     LINE: number;
     DATA: Array<{
       connector?: {
@@ -2172,7 +2172,7 @@ export interface B24EventDataMap {
     [key: string]: unknown;
   };
   "ONIMCONNECTORDIALOGSTART": {
-    CONNECTOR: string;
+    CONNECTOR?: string;
     LINE: number;
     DATA: Array<{
       connector?: {
@@ -2203,7 +2203,7 @@ export interface B24EventDataMap {
   };
   "ONIMCONNECTORLINEDELETE": number;
   "ONIMCONNECTORMESSAGEADD": {
-    CONNECTOR: string;
+    CONNECTOR?: string;
     LINE: number;
     MESSAGES: Array<{
       im?: {
@@ -2225,7 +2225,7 @@ export interface B24EventDataMap {
     [key: string]: unknown;
   };
   "ONIMCONNECTORMESSAGEDELETE": {
-    CONNECTOR: string;
+    CONNECTOR?: string;
     LINE: number;
     MESSAGES: Array<{
       im?: {
@@ -2246,7 +2246,7 @@ export interface B24EventDataMap {
     [key: string]: unknown;
   };
   "ONIMCONNECTORMESSAGEUPDATE": {
-    CONNECTOR: string;
+    CONNECTOR?: string;
     LINE: number;
     MESSAGES: Array<{
       im?: {
@@ -2268,7 +2268,7 @@ export interface B24EventDataMap {
     [key: string]: unknown;
   };
   "ONIMCONNECTORSTATUSDELETE": {
-    connector: string;
+    connector?: string;
     line: number;
     [key: string]: unknown;
   };
@@ -2401,7 +2401,7 @@ export interface B24EventDataMap {
       type?: string;
       [key: string]: unknown;
     };
-    language: string;
+    language?: string;
     [key: string]: unknown;
   };
   "ONIMV2MESSAGEDELETE": {
@@ -2637,7 +2637,7 @@ export interface B24EventDataMap {
   "ONOPENLINEMESSAGEADD": {
     DATA: Array<{
       connector: {
-        connector_id: string;
+        connector_id?: string;
         line_id: number;
         chat_id: number;
         user_id: number;
@@ -2649,17 +2649,17 @@ export interface B24EventDataMap {
       };
       message: {
         id: number;
-        date: string;
-        text: string;
+        date?: string;
+        text?: string;
         files?: Array<string>;
-        attach: string;
-        system: string;
+        attach?: string;
+        system?: string;
         user_id: number;
         [key: string]: unknown;
       };
       ref?: Array<string>;
       extra: {
-        EXTRA_URL: string;
+        EXTRA_URL?: string;
         [key: string]: unknown;
       };
       [key: string]: unknown;
@@ -2667,7 +2667,7 @@ export interface B24EventDataMap {
     [key: string]: unknown;
   };
   "ONOPENLINEMESSAGEDELETE": {
-    CONNECTOR: string;
+    CONNECTOR?: string;
     LINE: number;
     DATA: Array<{
       im: {
@@ -2688,7 +2688,7 @@ export interface B24EventDataMap {
     [key: string]: unknown;
   };
   "ONOPENLINEMESSAGEUPDATE": {
-    CONNECTOR: string;
+    CONNECTOR?: string;
     LINE: number;
     DATA: Array<{
       im: {
@@ -2753,8 +2753,8 @@ export interface B24EventDataMap {
   "ONSALEBEFOREORDERDELETE": {
     FIELDS: {
       ID: number;
-      XML_ID: string;
-      ACTION: string;
+      XML_ID?: string;
+      ACTION?: string;
       [key: string]: unknown;
     };
     [key: string]: unknown;
@@ -2762,8 +2762,8 @@ export interface B24EventDataMap {
   "ONSALEORDERSAVED": {
     FIELDS: {
       ID: number;
-      XML_ID: string;
-      ACTION: string;
+      XML_ID?: string;
+      ACTION?: string;
       [key: string]: unknown;
     };
     [key: string]: unknown;
@@ -2771,7 +2771,7 @@ export interface B24EventDataMap {
   "ONSESSIONFINISH": {
     DATA: Array<{
       connector: {
-        connector_id: string;
+        connector_id?: string;
         line_id: number;
         chat_id: number;
         user_id: number;
@@ -2779,7 +2779,7 @@ export interface B24EventDataMap {
       };
       session: {
         id: number;
-        closed: string;
+        closed?: string;
         parent_id: number;
         close_term: number;
         [key: string]: unknown;
@@ -2799,7 +2799,7 @@ export interface B24EventDataMap {
   "ONSESSIONSTART": {
     DATA: Array<{
       connector: {
-        connector_id: string;
+        connector_id?: string;
         line_id: number;
         chat_id: number;
         user_id: number;
@@ -2807,7 +2807,7 @@ export interface B24EventDataMap {
       };
       session: {
         id: number;
-        closed: string;
+        closed?: string;
         parent_id: number;
         close_term: number;
         [key: string]: unknown;
@@ -2839,21 +2839,21 @@ export interface B24EventDataMap {
     [key: string]: unknown;
   };
   "ONSIGNB2EDOCUMENTSTATUSCHANGED": {
-    documentUid: string;
-    statusCode: string;
-    statusName: string;
+    documentUid?: string;
+    statusCode?: string;
+    statusName?: string;
     [key: string]: unknown;
   };
   "ONSIGNB2EMEMBERSTATUSCHANGED": {
-    memberUid: string;
-    documentUid: string;
-    statusCode: string;
-    statusName: string;
+    memberUid?: string;
+    documentUid?: string;
+    statusCode?: string;
+    statusName?: string;
     [key: string]: unknown;
   };
   "ONSIGNHCMLINKB2EDOCUMENTSIGNED": {
     id: number;
-    company: string;
+    company?: string;
     [key: string]: unknown;
   };
   "ONSONETGROUPADD": {
@@ -2890,25 +2890,25 @@ export interface B24EventDataMap {
     [key: string]: unknown;
   };
   "ONTASKADD": {
-    FIELDS_BEFORE: string;
+    FIELDS_BEFORE?: string;
     FIELDS_AFTER: {
       ID: number;
       [key: string]: unknown;
     };
-    IS_ACCESSIBLE_BEFORE: string;
-    IS_ACCESSIBLE_AFTER: string;
+    IS_ACCESSIBLE_BEFORE?: string;
+    IS_ACCESSIBLE_AFTER?: string;
     [key: string]: unknown;
   };
   "ONTASKCOMMENTADD": {
-    FIELDS_BEFORE: string;
+    FIELDS_BEFORE?: string;
     FIELDS_AFTER: {
       ID: number;
       TASK_ID: number;
       MESSAGE_ID?: number;
       [key: string]: unknown;
     };
-    IS_ACCESSIBLE_BEFORE: string;
-    IS_ACCESSIBLE_AFTER: string;
+    IS_ACCESSIBLE_BEFORE?: string;
+    IS_ACCESSIBLE_AFTER?: string;
     [key: string]: unknown;
   };
   "ONTASKCOMMENTDELETE": {
@@ -2920,11 +2920,11 @@ export interface B24EventDataMap {
     FIELDS_AFTER: {
       ID: number;
       TASK_ID: number;
-      ACTION: string;
+      ACTION?: string;
       [key: string]: unknown;
     };
-    IS_ACCESSIBLE_BEFORE: string;
-    IS_ACCESSIBLE_AFTER: string;
+    IS_ACCESSIBLE_BEFORE?: string;
+    IS_ACCESSIBLE_AFTER?: string;
     [key: string]: unknown;
   };
   "ONTASKCOMMENTUPDATE": {
@@ -2936,11 +2936,11 @@ export interface B24EventDataMap {
     FIELDS_AFTER: {
       ID: number;
       TASK_ID: number;
-      ACTION: string;
+      ACTION?: string;
       [key: string]: unknown;
     };
-    IS_ACCESSIBLE_BEFORE: string;
-    IS_ACCESSIBLE_AFTER: string;
+    IS_ACCESSIBLE_BEFORE?: string;
+    IS_ACCESSIBLE_AFTER?: string;
     [key: string]: unknown;
   };
   "ONTASKDELETE": {
@@ -2948,9 +2948,9 @@ export interface B24EventDataMap {
       ID: number;
       [key: string]: unknown;
     };
-    FIELDS_AFTER: string;
-    IS_ACCESSIBLE_BEFORE: string;
-    IS_ACCESSIBLE_AFTER: string;
+    FIELDS_AFTER?: string;
+    IS_ACCESSIBLE_BEFORE?: string;
+    IS_ACCESSIBLE_AFTER?: string;
     [key: string]: unknown;
   };
   "ONTASKUPDATE": {
@@ -2962,32 +2962,32 @@ export interface B24EventDataMap {
       ID: number;
       [key: string]: unknown;
     };
-    IS_ACCESSIBLE_BEFORE: string;
-    IS_ACCESSIBLE_AFTER: string;
+    IS_ACCESSIBLE_BEFORE?: string;
+    IS_ACCESSIBLE_AFTER?: string;
     [key: string]: unknown;
   };
   "ONUSERADD": {
     ID: number;
-    ACTIVE: string;
+    ACTIVE?: string;
     EMAIL?: string;
     NAME?: string;
     LAST_NAME?: string;
     PERSONAL_GENDER?: string;
     PERSONAL_BIRTHDAY?: string;
     UF_DEPARTMENT?: Array<number>;
-    DATE_REGISTER: string;
+    DATE_REGISTER?: string;
     WORK_POSITION?: string;
     UF_EMPLOYMENT_DATE?: string;
     [key: string]: unknown;
   };
   "ONVOXIMPLANTCALLEND": {
-    CALL_ID: string;
+    CALL_ID?: string;
     CALL_TYPE: number;
-    PHONE_NUMBER: string;
+    PHONE_NUMBER?: string;
     PORTAL_NUMBER?: string;
     PORTAL_USER_ID: number;
     CALL_DURATION: number;
-    CALL_START_DATE: string;
+    CALL_START_DATE?: string;
     COST?: string;
     COST_CURRENCY?: string;
     CALL_FAILED_CODE?: string;
@@ -2996,7 +2996,7 @@ export interface B24EventDataMap {
     [key: string]: unknown;
   };
   "ONVOXIMPLANTCALLINIT": {
-    CALL_ID: string;
+    CALL_ID?: string;
     CALL_TYPE: number;
     ACCOUNT_SEARCH_ID?: string;
     PHONE_NUMBER?: string;
@@ -3005,7 +3005,7 @@ export interface B24EventDataMap {
     [key: string]: unknown;
   };
   "ONVOXIMPLANTCALLSTART": {
-    CALL_ID: string;
+    CALL_ID?: string;
     USER_ID: number;
     [key: string]: unknown;
   };

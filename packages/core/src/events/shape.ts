@@ -39,9 +39,11 @@ export function coerce(shape: EventShape, value: FormValue | undefined, path: st
     return Number(value);
   }
   if (Array.isArray(shape)) {
-    if (!Array.isArray(value)) throw wrongShape(path, 'a list');
+    if (value === undefined || typeof value === 'string') throw wrongShape(path, 'a list');
+    // A list with a gap (PHP unset() one item) arrives keyed; its items still form the list.
+    const items = Array.isArray(value) ? value : Object.values(value);
     const itemShape = shape[0] as EventShape;
-    return value.map((item, index) => coerce(itemShape, item, `${path}[${index}]`));
+    return items.map((item, index) => coerce(itemShape, item, `${path}[${index}]`));
   }
   return coerceObject(shape as { readonly [key: string]: EventShape }, value, path);
 }
@@ -60,11 +62,16 @@ function coerceObject(shape: { readonly [key: string]: EventShape }, value: Form
     const optional = shapeKey.endsWith('?');
     const key = optional ? shapeKey.slice(0, -1) : shapeKey;
     const field = source[key];
-    if (field === undefined) {
-      if (optional) continue;
+    const fieldShape = shape[shapeKey]!;
+    if (field === undefined || (optional && field === '' && fieldShape !== 'string' && fieldShape !== 'form')) {
+      // Bitrix24 writes an empty optional id as ""; the typed data leaves it out, raw keeps it.
+      if (optional) {
+        delete result[key];
+        continue;
+      }
       throw new B24HookError('INVALID_EVENT', `${path}[${key}] is missing; the Bitrix24 documentation of this event says it is always sent.`);
     }
-    result[key] = coerce(shape[shapeKey]!, field, `${path}[${key}]`);
+    result[key] = coerce(fieldShape, field, `${path}[${key}]`);
   }
   return result;
 }
