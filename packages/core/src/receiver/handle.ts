@@ -52,6 +52,7 @@ export async function handleRequest(parts: PipelineParts, request: B24Request): 
       if (kind === 'form') {
         const credentials = scanCredentials(text);
         seen.event = credentials.event;
+        seen.domain = credentials.domain;
         seen.memberId = credentials.memberId;
         const refusal = await parts.verifier.precheck(credentials);
         if (refusal) throw refusal;

@@ -3,12 +3,13 @@ import { decodeComponent } from '../form/decode.js';
 /** What a body says about who sent it, read without building the tree. */
 export interface Credentials {
   event?: string;
+  domain?: string;
   memberId?: string;
   token?: string;
 }
 
 /**
- * Reads `event`, `auth[member_id]` and `auth[application_token]` straight from a raw body, as
+ * Reads `event`, `auth[domain]`, `auth[member_id]` and `auth[application_token]` straight from a raw body, as
  * Bitrix24 writes them (brackets percent-encoded), so a forged request costs a scan instead of a
  * parse. It only ever serves to refuse early: acceptance always re-checks the parsed body.
  */
@@ -16,6 +17,8 @@ export function scanCredentials(body: string): Credentials {
   const credentials: Credentials = {};
   const event = lastValue(body, 'event=');
   if (event !== undefined) credentials.event = event;
+  const domain = lastValue(body, 'auth%5Bdomain%5D=');
+  if (domain !== undefined) credentials.domain = domain;
   const memberId = lastValue(body, 'auth%5Bmember_id%5D=');
   if (memberId !== undefined) credentials.memberId = memberId;
   const token = lastValue(body, 'auth%5Bapplication_token%5D=');
