@@ -39,8 +39,9 @@ export function createReceiver(options: ReceiverOptions): Receiver {
       // handlers that may still need it have finished.
       await verifier.forget(event);
     },
-    handle: (request) =>
-      handleRequest({ receiver, verifier, ack, logger, reportError: dispatcher.reportError }, request),
+    forget: (event) => verifier.forget(event),
+    handle: (request, handleOptions) =>
+      handleRequest({ receiver, verifier, ack, logger, reportError: dispatcher.reportError }, request, handleOptions),
   };
   return receiver;
 }

@@ -4,7 +4,7 @@ import type { FormObject } from '../form/types.js';
 import { scanCredentials } from '../verify/scan.js';
 import type { TokenVerifier } from '../verify/verify.js';
 import { bodyText, checkRequestLine, normalizeObject, parseText } from './request-body.js';
-import type { B24HandleResult, B24Logger, B24Request, Receiver } from './types.js';
+import type { B24HandleOptions, B24HandleResult, B24Logger, B24Request, Receiver } from './types.js';
 
 export interface PipelineParts {
   receiver: Pick<Receiver, 'limits' | 'receive'>;
@@ -40,7 +40,11 @@ function pick(form: FormObject, seen: Seen): void {
 }
 
 /** `receiver.handle`: request line, body, token, event, handlers; every failure becomes an answer. */
-export async function handleRequest(parts: PipelineParts, request: B24Request): Promise<B24HandleResult> {
+export async function handleRequest(
+  parts: PipelineParts,
+  request: B24Request,
+  options?: B24HandleOptions,
+): Promise<B24HandleResult> {
   const seen: Seen = {};
   try {
     const kind = checkRequestLine(request.method, request.contentType);
@@ -63,6 +67,8 @@ export async function handleRequest(parts: PipelineParts, request: B24Request): 
     }
     pick(form, seen);
     const event = await parts.verifier.verify(form);
+    // With dispatch: false the caller's route is the handler; it calls receiver.forget(event) once done.
+    if (options?.dispatch === false) return { status: 200, body: { ok: true }, event };
     if (parts.ack === 'before-handlers') {
       parts.receiver.receive(event).catch(() => {
         // receive() already reported handler failures to onError.

@@ -5,7 +5,7 @@ import { B24HookError } from '../errors.js';
 import { bodyTooLarge } from '../form/limits.js';
 import { errorResult } from './handle.js';
 import { checkRequestLine } from './request-body.js';
-import type { B24HandleResult, Receiver } from './types.js';
+import type { B24HandleOptions, B24HandleResult, Receiver } from './types.js';
 
 /** What an adapter knows about a Node request, in the framework's own words. */
 export interface IncomingSource {
@@ -66,7 +66,11 @@ async function readStream(source: IncomingSource, maxBytes: number): Promise<Uin
  * The body-source rules every adapter shares: the unread stream first (read with raw-body under the
  * receiver's limit), then a kept raw body, then what a body parser made of it. Never throws.
  */
-export async function handleIncoming(receiver: Receiver, source: IncomingSource): Promise<B24HandleResult> {
+export async function handleIncoming(
+  receiver: Receiver,
+  source: IncomingSource,
+  options?: B24HandleOptions,
+): Promise<B24HandleResult> {
   const contentType = source.headers['content-type'];
   const early = checkRequestLine(source.method, contentType);
   if (early instanceof B24HookError) return errorResult(early);
@@ -93,5 +97,5 @@ export async function handleIncoming(receiver: Receiver, source: IncomingSource)
     receiver.logger?.warn(`b24hooks refused a request: ${error.code}`, { code: error.code, status: error.status });
     return errorResult(error);
   }
-  return receiver.handle({ method: source.method, contentType, body });
+  return receiver.handle({ method: source.method, contentType, body }, options);
 }

@@ -7,6 +7,7 @@ export type {
   ReceiverOptions,
   B24Request,
   B24HandleResult,
+  B24HandleOptions,
   B24SuccessBody,
   B24Logger,
   B24EventHandler,

@@ -32,6 +32,15 @@ export interface B24Request {
 
 export type B24SuccessBody = { ok: true };
 
+export interface B24HandleOptions {
+  /**
+   * `false`: read, check and verify only, and return the event without running any handler. For
+   * adapters whose route is the handler (Express and Koa `respond: false`, Nest's guard); once the
+   * app has handled the event, they call `receiver.forget(event)`.
+   */
+  dispatch?: boolean;
+}
+
 export interface B24HandleResult {
   status: number;
   body: B24SuccessBody | B24ErrorBody;
@@ -56,7 +65,12 @@ export interface Receiver {
   /** Runs the handlers that match the event; rejects with `HANDLER_FAILED` if any failed. */
   receive(event: B24Event): Promise<void>;
   /** The whole pipeline from a request to an answer. Never throws. */
-  handle(request: B24Request): Promise<B24HandleResult>;
+  handle(request: B24Request, options?: B24HandleOptions): Promise<B24HandleResult>;
+  /**
+   * For an event the app handled itself (`handle(request, { dispatch: false })`): forgets the
+   * portal of an `ONAPPUNINSTALL`, as `receive()` does after its handlers. Any other event: no-op.
+   */
+  forget(event: B24Event): Promise<void>;
   readonly limits: ResolvedFormLimits;
   readonly logger: B24Logger | undefined;
 }
