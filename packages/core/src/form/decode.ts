@@ -17,6 +17,12 @@ export function bytesToText(bytes: Uint8Array): string {
   return buffer.toString('utf8');
 }
 
+/** A string body must be UTF-8 once sent: a lone surrogate stands for bytes that are not. */
+export function checkWellFormed(text: string): string {
+  if (!text.isWellFormed()) throw invalidUtf8();
+  return text;
+}
+
 /**
  * PHP's `urldecode`: `+` is a space, `%XX` a byte, and a `%` that starts no escape stays as
  * written. The decoded bytes must form UTF-8, which PHP does not check but JavaScript strings need.

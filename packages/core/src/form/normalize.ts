@@ -1,5 +1,5 @@
 import { B24HookError } from '../errors.js';
-import { formatPhpFloat } from './encode.js';
+import { phpScalarText } from './encode.js';
 import { resolveFormLimits, tooManyParams, type FormLimits } from './limits.js';
 import { PhpArray, registerVariable } from './php-array.js';
 import type { FormObject } from './types.js';
@@ -52,16 +52,9 @@ function visit(root: PhpArray, path: string, value: unknown, state: WalkState): 
 }
 
 function scalarText(value: unknown, path: string): string {
-  switch (typeof value) {
-    case 'string':
-      return value;
-    case 'boolean':
-      return value ? '1' : '0';
-    case 'bigint':
-      return value.toString();
-    case 'number':
-      return Number.isSafeInteger(value) && !Object.is(value, -0) ? String(value) : formatPhpFloat(value);
-    default:
-      throw new B24HookError('MALFORMED_BODY', `The body field ${path} holds a ${typeof value}, which a form cannot carry.`);
+  const text = phpScalarText(value);
+  if (text === undefined) {
+    throw new B24HookError('MALFORMED_BODY', `The body field ${path} holds a ${typeof value}, which a form cannot carry.`);
   }
+  return text;
 }

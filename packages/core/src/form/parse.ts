@@ -1,4 +1,5 @@
-import { bytesToText, decodeComponent } from './decode.js';
+import { B24HookError } from '../errors.js';
+import { bytesToText, checkWellFormed, decodeComponent } from './decode.js';
 import { bodyTooLarge, resolveFormLimits, tooManyParams, type FormLimits } from './limits.js';
 import { PhpArray, registerVariable } from './php-array.js';
 import type { FormObject } from './types.js';
@@ -13,10 +14,14 @@ export function parseForm(body: string | Uint8Array, limits?: FormLimits): FormO
   let text: string;
   if (typeof body === 'string') {
     if (body.length > maxBodyBytes || Buffer.byteLength(body) > maxBodyBytes) throw bodyTooLarge(maxBodyBytes);
-    text = body;
+    text = checkWellFormed(body);
   } else {
     if (body.byteLength > maxBodyBytes) throw bodyTooLarge(maxBodyBytes);
     text = bytesToText(body);
+  }
+  // PHP's parse_str stops at a raw NUL and drops the rest; no encoder writes one, so refuse it.
+  if (text.includes('\0')) {
+    throw new B24HookError('MALFORMED_BODY', 'The body contains a raw NUL byte, which no form encoder writes (a NUL is sent as %00). Check the sender.');
   }
 
   const root = new PhpArray();

@@ -9,17 +9,25 @@ import type { FormList, FormObject, FormValue } from './types.js';
  */
 export class PhpArray {
   readonly entries = new Map<string, PhpArray | string>();
-  private nextIndex: number | undefined;
+  /**
+   * PHP's `nNextFreeElement`: one past the largest integer key so far, capped at PHP_INT_MAX.
+   * A number while keys are short; a bigint once a 16-19 digit key (still a PHP integer) arrives.
+   */
+  private nextIndex: number | bigint | undefined;
 
   set(key: string, value: PhpArray | string): void {
     this.entries.set(key, value);
     this.noteIntegerKey(key);
   }
 
-  append(value: PhpArray | string): void {
-    const key = String(this.nextIndex ?? 0);
+  /** `a[]`: stores under the next free index. False when that index is taken (after PHP_INT_MAX), as PHP drops the pair. */
+  append(value: PhpArray | string): boolean {
+    const next = this.nextIndex ?? 0;
+    const key = String(next);
+    if (this.entries.has(key)) return false;
     this.entries.set(key, value);
-    this.nextIndex = (this.nextIndex ?? 0) + 1;
+    this.nextIndex = typeof next === 'bigint' ? (next < PHP_INT_MAX ? next + 1n : PHP_INT_MAX) : next + 1;
+    return true;
   }
 
   /** The array stored under `key`, replacing a string there as PHP does. */
@@ -31,16 +39,20 @@ export class PhpArray {
     return created;
   }
 
-  appendChild(): PhpArray {
+  appendChild(): PhpArray | undefined {
     const created = new PhpArray();
-    this.append(created);
-    return created;
+    return this.append(created) ? created : undefined;
   }
 
   private noteIntegerKey(key: string): void {
     if (!isPhpIntegerKey(key)) return;
-    const value = Number(key);
-    if (this.nextIndex === undefined || value >= this.nextIndex) this.nextIndex = value + 1;
+    if (key.length <= MAX_SAFE_DIGITS) {
+      const value = Number(key);
+      if (this.nextIndex === undefined || value >= this.nextIndex) this.nextIndex = value + 1;
+    } else {
+      const value = BigInt(key);
+      if (this.nextIndex === undefined || value >= this.nextIndex) this.nextIndex = value < PHP_INT_MAX ? value + 1n : PHP_INT_MAX;
+    }
   }
 
   /** Keys exactly `0..n-1` in insertion order make a list, as PHP's `json_encode` decides. */
@@ -72,13 +84,21 @@ function plain(value: PhpArray | string): FormValue {
   return typeof value === 'string' ? value : value.toValue();
 }
 
+/** Keys this long (sign included) are safe JS integers; longer ones need bigint arithmetic. */
 const MAX_SAFE_DIGITS = 15;
+const PHP_INT_MAX = 9223372036854775807n;
+const PHP_INT_MAX_DIGITS = '9223372036854775807';
+const PHP_INT_MIN_DIGITS = '9223372036854775808';
 
-/** PHP turns canonical decimal strings into integer keys ("5", "-3"; not "05", "+5", "-0"). */
+/**
+ * PHP turns canonical decimal strings that fit a 64-bit integer into integer keys ("5", "-3",
+ * "9223372036854775807"; not "05", "+5", "-0", "9223372036854775808").
+ */
 export function isPhpIntegerKey(key: string): boolean {
   const length = key.length;
-  if (length === 0 || length > MAX_SAFE_DIGITS + 1) return false;
-  let i = key.charCodeAt(0) === 0x2d ? 1 : 0;
+  if (length === 0 || length > PHP_INT_MIN_DIGITS.length + 1) return false;
+  const negative = key.charCodeAt(0) === 0x2d;
+  let i = negative ? 1 : 0;
   if (i === length) return false;
   const first = key.charCodeAt(i);
   if (first === 0x30) return length === 1;
@@ -87,7 +107,11 @@ export function isPhpIntegerKey(key: string): boolean {
     const code = key.charCodeAt(i);
     if (code < 0x30 || code > 0x39) return false;
   }
-  return true;
+  const digits = negative ? length - 1 : length;
+  if (digits < PHP_INT_MAX_DIGITS.length) return true;
+  if (digits > PHP_INT_MAX_DIGITS.length) return false;
+  // Same length: string order is numeric order.
+  return (negative ? key.slice(1) : key) <= (negative ? PHP_INT_MIN_DIGITS : PHP_INT_MAX_DIGITS);
 }
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -100,6 +124,11 @@ function checkKey(key: string): string {
     );
   }
   return key;
+}
+
+/** C's isspace(): space, \t, \n, \v, \f, \r. */
+function isCSpace(code: number): boolean {
+  return code === 0x20 || (code >= 0x09 && code <= 0x0d);
 }
 
 /** PHP replaces these in variable names, since they cannot appear in a PHP variable. */
@@ -133,11 +162,14 @@ export function registerVariable(root: PhpArray, rawKey: string, value: string, 
     const start = position + 1;
     let next: string | null;
     let close: number;
-    if (key.charCodeAt(start) === 0x5d) {
+    // PHP skips one isspace() character before looking for `]`, so `a[ ]`, `a[+]` and `a[%09]`
+    // append like `a[]`, while `a[ b]` keeps its space.
+    const probe = isCSpace(key.charCodeAt(start)) ? start + 1 : start;
+    if (key.charCodeAt(probe) === 0x5d) {
       next = null;
-      close = start;
+      close = probe;
     } else {
-      close = key.indexOf(']', start);
+      close = key.indexOf(']', probe);
       if (close === -1) {
         // An unclosed bracket is not an index: at the first level PHP folds it into the name.
         if (depth === 0) index = `${base}_${mangleName(key.slice(start), true)}`;
@@ -146,7 +178,9 @@ export function registerVariable(root: PhpArray, rawKey: string, value: string, 
       next = key.slice(start, close);
     }
     if (++depth > maxDepth) throw tooDeep(maxDepth);
-    target = index === null ? target.appendChild() : target.child(checkKey(index));
+    const child = index === null ? target.appendChild() : target.child(checkKey(index));
+    if (child === undefined) return;
+    target = child;
     index = next;
     position = close + 1;
     if (key.charCodeAt(position) !== 0x5b) break;
