@@ -21,7 +21,7 @@ export function normalizeForm(parsed: Record<string, unknown>, limits?: FormLimi
   const { maxParams, maxDepth } = resolveFormLimits(limits);
   const root = new PhpArray();
   const state = { params: 0, maxParams, maxDepth };
-  for (const key of Object.keys(parsed)) visit(root, key, parsed[key], state);
+  for (const key of Object.keys(parsed)) visit(root, key, parsed[key], state, true);
   return root.toObject();
 }
 
@@ -31,11 +31,12 @@ interface WalkState {
   maxDepth: number;
 }
 
-function visit(root: PhpArray, path: string, value: unknown, state: WalkState): void {
+function visit(root: PhpArray, path: string, value: unknown, state: WalkState, flatKey = false): void {
   if (value === null || value === undefined) return;
   if (Array.isArray(value)) {
     // `querystring` gives repeated `a[]` keys as one array: each element is one more `a[]` pair.
-    const appends = path.endsWith('[]');
+    // Only a top-level key can be such a flat key; nested, `{ "": [...] }` is `[][0]`, `[][1]`.
+    const appends = flatKey && path.endsWith('[]');
     value.forEach((item, index) => visit(root, appends ? path : `${path}[${index}]`, item, state));
     return;
   }
