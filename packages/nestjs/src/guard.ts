@@ -1,0 +1,32 @@
+import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { handleIncoming, type Receiver } from '@b24hooks/core';
+import { B24_EVENT_PROPERTY, B24_RECEIVER } from './constants.js';
+import { B24RefusalException } from './refusal.js';
+import { incomingSource, type NestHttpRequest } from './request.js';
+
+/** Which receiver verified a request's event, for `B24UninstallInterceptor`. */
+export const verifiedBy = new WeakMap<object, Receiver>();
+
+/**
+ * `@UseGuards(B24EventGuard)`: reads and verifies the delivery, puts the typed event on the request
+ * for `@B24Event()`, and lets the route handle it. It does not run `on()`/`@OnB24Event()`
+ * handlers: the guarded route is the handler. A refusal throws `B24RefusalException`, answered
+ * with core's status and body.
+ */
+@Injectable()
+export class B24EventGuard implements CanActivate {
+  constructor(
+    @Inject(B24_RECEIVER) private readonly receiver: Receiver,
+    @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const req = context.switchToHttp().getRequest<NestHttpRequest & Record<string, unknown>>();
+    const result = await handleIncoming(this.receiver, incomingSource(req), { dispatch: false });
+    if (result.error) throw new B24RefusalException(result.error, this.adapterHost.httpAdapter);
+    req[B24_EVENT_PROPERTY] = result.event;
+    verifiedBy.set(req, this.receiver);
+    return true;
+  }
+}

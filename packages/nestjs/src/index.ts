@@ -1,0 +1,14 @@
+export { B24HooksModule } from './module.js';
+export {
+  B24_HOOKS_OPTIONS,
+  type B24HooksOptions,
+  type B24HooksExtras,
+  type B24HooksModuleOptions,
+  type B24HooksModuleAsyncOptions,
+} from './module-definition.js';
+export { B24_RECEIVER, B24_EVENT_PROPERTY } from './constants.js';
+export { OnB24Event, B24Event } from './decorators.js';
+export { B24EventGuard } from './guard.js';
+export { B24RefusalException, B24RefusalFilter } from './refusal.js';
+export { B24UninstallInterceptor } from './uninstall.interceptor.js';
+export type { B24EventName, B24EventPattern, B24EventsMatching, Receiver, ReceiverOptions } from '@b24hooks/core';
