@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { nest11Project } from './test/nest11/vitest.project.js';
 
 const packagesDir = fileURLToPath(new URL('./packages/', import.meta.url));
 
@@ -13,5 +14,7 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // Everything as it is, plus the NestJS adapter's tests on Nest 11 (Nest 12 runs in 'main').
+    projects: [{ extends: true, test: { name: 'main' } }, nest11Project],
   },
 });
