@@ -1,0 +1,44 @@
+import type { B24Event } from '../events/types.js';
+import type { B24HandleOptions, Receiver } from './types.js';
+
+/** What every framework adapter (`b24hooks(receiver, options)`) accepts. */
+export interface B24AdapterOptions {
+  /**
+   * `true` (default): the middleware answers the request itself, with the receiver's status and
+   * JSON body, after the `on()` handlers ran.
+   * `false`: the middleware only verifies; it hands the event to the app's own route (Express:
+   * `req.b24event`, Koa: `ctx.state.b24event`) or passes the `B24HookError` on, and the app
+   * answers. `on()` handlers do not run: the route is the handler.
+   */
+  respond?: boolean;
+}
+
+export interface B24AdapterSettings {
+  respond: boolean;
+  /** What to pass to `handleIncoming`. */
+  handleOptions: B24HandleOptions;
+}
+
+/** Checks an adapter's arguments once, when the middleware is made. */
+export function adapterSettings(receiver: Receiver, options: B24AdapterOptions | undefined, adapter: string): B24AdapterSettings {
+  if (receiver === null || typeof receiver !== 'object' || typeof receiver.handle !== 'function') {
+    throw new TypeError(`${adapter}: b24hooks(receiver) needs a receiver from createReceiver().`);
+  }
+  const respond = options?.respond ?? true;
+  if (typeof respond !== 'boolean') throw new TypeError(`${adapter}: options.respond must be true or false.`);
+  return { respond, handleOptions: { dispatch: respond } };
+}
+
+/**
+ * With `respond: false`, once the app answered: a 2xx means the app took the event, so an
+ * `ONAPPUNINSTALL`'s portal is forgotten as `receive()` would do after its handlers. Never
+ * throws: the answer is already on its way, so a failing token store goes to the logger.
+ */
+export async function settleHandled(receiver: Receiver, event: B24Event, status: number): Promise<void> {
+  if (status < 200 || status >= 300) return;
+  try {
+    await receiver.forget(event);
+  } catch (error) {
+    receiver.logger?.error?.('b24hooks could not forget an uninstalled portal', { error: String(error), memberId: event.portal.memberId });
+  }
+}
