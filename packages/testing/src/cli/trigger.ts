@@ -109,7 +109,7 @@ export async function trigger(args: string[], io: CliIO): Promise<number> {
 
   const dryRun = values['dry-run'] === true;
   const url = dryRun ? undefined : checkUrl(requireUrl(values.url, 'trigger'));
-  const token = values.token ?? io.env.B24HOOKS_TOKEN ?? (dryRun ? FIXTURE_TOKEN : undefined);
+  const token = values.token || io.env.B24HOOKS_TOKEN || (dryRun ? FIXTURE_TOKEN : undefined);
   if (!token) throw usageError('--token is required (or set B24HOOKS_TOKEN): the application token your receiver checks.', 'trigger');
   const portal: BuildEventOptions['portal'] = {};
   if (values['member-id'] !== undefined) portal.memberId = values['member-id'];
