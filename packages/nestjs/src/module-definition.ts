@@ -9,7 +9,7 @@ export interface B24HooksExtras {
   /** Serve this route (`POST`; other methods get 405) and dispatch to `@OnB24Event()` methods. */
   path?: string;
   /** Decorators for the module's route handler, e.g. `[Public()]` so a global auth guard lets Bitrix24 through. */
-  decorators?: MethodDecorator[];
+  decorators?: readonly MethodDecorator[];
   /** Make `B24_RECEIVER` (and so `B24EventGuard`) available in every module. Default `true`. */
   isGlobal?: boolean;
 }
