@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { DefaultContext, DefaultState, Middleware } from 'koa';
 import {
   adapterSettings,
   handleIncoming,
@@ -10,21 +10,14 @@ import {
 
 export type B24HooksKoaOptions = B24AdapterOptions;
 
-/** The parts of a Koa context the middleware uses; any Koa 2 or 3 context fits. */
-export interface B24KoaContext {
-  method: string;
-  req: IncomingMessage;
-  /** `body` and `rawBody` as @koa/bodyparser (or another body parser) leaves them. */
-  request: { body?: unknown; rawBody?: unknown };
-  // Koa types `state` as `any` unless the app narrows it.
-  state: any;
-  status: number;
-  body: unknown;
+/** A Koa middleware (Koa 2 and 3); `ctx.state.b24event` is typed through `DefaultState`. */
+export type B24KoaMiddleware = Middleware<DefaultState, DefaultContext>;
+
+/** `body` and `rawBody` as @koa/bodyparser (or another body parser) leaves them on `ctx.request`. */
+interface ParsedRequest {
+  body?: unknown;
+  rawBody?: unknown;
 }
-
-export type B24KoaNext = () => Promise<unknown>;
-
-export type B24KoaMiddleware = (ctx: B24KoaContext, next: B24KoaNext) => Promise<void>;
 
 const WHO_PARSED = 'a Koa body parser that kept no ctx.request.rawBody';
 
@@ -37,9 +30,10 @@ export function b24hooks(receiver: Receiver, options?: B24HooksKoaOptions): B24K
   const { respond, handleOptions } = adapterSettings(receiver, options, '@b24hooks/koa');
 
   return async function b24hooksMiddleware(ctx, next) {
+    const { body, rawBody } = ctx.request as ParsedRequest;
     const result: B24HandleResult = await handleIncoming(
       receiver,
-      { method: ctx.method, headers: ctx.req.headers, stream: ctx.req, rawBody: ctx.request.rawBody, parsedBody: ctx.request.body, framework: WHO_PARSED },
+      { method: ctx.method, headers: ctx.req.headers, stream: ctx.req, rawBody, parsedBody: body, framework: WHO_PARSED },
       handleOptions,
     );
     if (respond) {
