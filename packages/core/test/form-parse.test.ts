@@ -36,6 +36,10 @@ describe('parseForm: decoding', () => {
     expect(parseForm(new TextEncoder().encode('%D0%BA%D0%BB%D1%8E%D1%87=1'))).toStrictEqual({ ключ: '1' });
   });
 
+  it('decodes escapes of every byte, hex in either case', () => {
+    expect(parseForm('a=%41%7e%7E%2a%00%7F&b=%C3%A9%c3%a9&c=%E2%82%AC%41')).toStrictEqual({ a: 'A~~*\0\x7F', b: 'éé', c: '€A' });
+  });
+
   it('keeps a % that starts no escape as written, as PHP does', () => {
     expect(parseForm('a=100%&b=%zz&c=%4&d=%%41&e=50%25&f=%')).toStrictEqual({ a: '100%', b: '%zz', c: '%4', d: '%A', e: '50%', f: '%' });
     expect(parseForm('a%=1&b[%]=2&c=%+20')).toStrictEqual({ 'a%': '1', b: { '%': '2' }, c: '% 20' });

@@ -13,7 +13,10 @@ export function parseForm(body: string | Uint8Array, limits?: FormLimits): FormO
   const { maxBodyBytes, maxParams, maxDepth } = resolveFormLimits(limits);
   let text: string;
   if (typeof body === 'string') {
-    if (body.length > maxBodyBytes || Buffer.byteLength(body) > maxBodyBytes) throw bodyTooLarge(maxBodyBytes);
+    // A UTF-16 unit is at most 3 UTF-8 bytes: only a body near the limit needs its bytes counted.
+    if (body.length > maxBodyBytes || (body.length * 3 > maxBodyBytes && Buffer.byteLength(body) > maxBodyBytes)) {
+      throw bodyTooLarge(maxBodyBytes);
+    }
     text = checkWellFormed(body);
   } else {
     if (body.byteLength > maxBodyBytes) throw bodyTooLarge(maxBodyBytes);
