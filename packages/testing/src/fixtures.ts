@@ -1,4 +1,4 @@
-import { B24_EVENT_NAMES, findEventSpec, type B24EventSpec } from '@b24hooks/core';
+import { B24_EVENT_NAMES, findEventSpec, type B24EventName, type B24EventSpec } from '@b24hooks/core';
 import { B24TestingError } from './errors.js';
 import type { EventFixture } from './fixture-types.js';
 import { EVENT_FIXTURES } from './fixtures.generated.js';
@@ -13,8 +13,8 @@ function deepFreeze<T>(value: T): T {
 }
 
 /** Every registry event's fixture data, by registry name (suffixed families under their bare name). */
-export const fixtures: Readonly<Record<string, EventFixture>> = deepFreeze(
-  Object.fromEntries(EVENT_FIXTURES.map((fixture) => [fixture.name, fixture])),
+export const fixtures: Readonly<Record<B24EventName, EventFixture> & Partial<Record<string, EventFixture>>> = deepFreeze(
+  Object.fromEntries(EVENT_FIXTURES.map((fixture) => [fixture.name, fixture])) as Record<B24EventName, EventFixture>,
 );
 
 /** A delivered name resolved to its registry row and fixture. */
