@@ -1,0 +1,31 @@
+// The service: one receiver, handlers for the events it cares about, and b24hooks mounted on the
+// path Bitrix24 posts to. server.js runs it; demo.js posts a few deliveries to it.
+import express from 'express';
+import { createReceiver } from '@b24hooks/core';
+import { b24hooks } from '@b24hooks/express';
+
+/**
+ * @param {{ token: string | string[], log?: (line: string) => void, logger?: import('@b24hooks/core').B24Logger }} options
+ *   token: the application token Bitrix24 showed for the outgoing webhook (or sent in ONAPPINSTALL);
+ *   log: where the handlers write; logger: where b24hooks reports refused requests (never with a token).
+ */
+export function createApp({ token, log = console.log, logger = console }) {
+  const receiver = createReceiver({ token, logger });
+
+  receiver.on('ONCRMDEALUPDATE', (event) => {
+    log(`deal #${event.data.FIELDS.ID} changed on ${event.portal.domain}`);
+  });
+
+  receiver.on('ONIMBOTMESSAGEADD', (event) => {
+    const { PARAMS, USER, BOT } = event.data;
+    const bots = Object.values(BOT).map((bot) => `${bot.BOT_CODE} (#${bot.BOT_ID})`).join(', ');
+    log(`${USER.NAME ?? `user #${USER.ID}`} wrote to ${bots}: "${PARAMS.MESSAGE ?? ''}"`);
+  });
+
+  const app = express();
+  // Mount b24hooks before any body parser: it reads the exact bytes Bitrix24 sent.
+  app.post('/b24', b24hooks(receiver));
+  app.use(express.json());
+  app.get('/health', (_req, res) => void res.json({ ok: true }));
+  return { app, receiver };
+}
