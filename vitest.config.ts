@@ -3,11 +3,12 @@ import { defineConfig } from 'vitest/config';
 import { nest11Project } from './test/nest11/vitest.project.js';
 
 const packagesDir = fileURLToPath(new URL('./packages/', import.meta.url));
+const workspaceAlias = [{ find: /^@b24hooks\/([a-z]+)$/, replacement: `${packagesDir}$1/src/index.ts` }];
 
 // Tests run against the TypeScript sources, so a failing test points at the line that changed.
 export default defineConfig({
   resolve: {
-    alias: [{ find: /^@b24hooks\/([a-z]+)$/, replacement: `${packagesDir}$1/src/index.ts` }],
+    alias: workspaceAlias,
   },
   test: {
     include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts', 'test/**/*.test.ts'],
@@ -15,6 +16,6 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Everything as it is, plus the NestJS adapter's tests on Nest 11 (Nest 12 runs in 'main').
-    projects: [{ extends: true, test: { name: 'main' } }, nest11Project],
+    projects: [{ extends: true, test: { name: 'main' } }, nest11Project(workspaceAlias)],
   },
 });
