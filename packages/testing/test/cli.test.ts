@@ -2,39 +2,19 @@
  * The built CLI (`node packages/testing/dist/cli.js`, what `b24hooks` runs) against a real server
  * around receiver.handle. Needs `pnpm build` first, as `pnpm test` does.
  */
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { B24_EVENT_NAMES, B24_EVENTS, type B24Event } from '@b24hooks/core';
 import { buildEventBody, FIXTURE_TOKEN } from '@b24hooks/testing';
+import { assertBuilt, b24hooks } from './cli-runner.js';
 import { refusingUrl, startReceiverServer, type ReceiverServer } from './server.js';
-
-const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the CLI asynchronously (the server answers from this same process). */
-function b24hooks(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { env: { ...process.env, B24HOOKS_TOKEN: '', ...env } }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 let server: ReceiverServer;
 let dir: string;
 beforeAll(async () => {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`pnpm build\` (pnpm test does) before these tests.`);
+  assertBuilt();
   server = await startReceiverServer();
   dir = await mkdtemp(join(tmpdir(), 'b24hooks-cli-'));
 });
