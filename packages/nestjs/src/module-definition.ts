@@ -1,8 +1,11 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
-import type { ReceiverOptions } from '@b24hooks/core';
+import type { Receiver, ReceiverOptions } from '@b24hooks/core';
 
-/** What the options factory of `forRootAsync` returns: the receiver's options. */
-export type B24HooksOptions = ReceiverOptions;
+/**
+ * What `forRoot` takes (besides the extras) and the factory of `forRootAsync` returns: the
+ * receiver's options, or `{ receiver }`, a receiver made elsewhere (shared with other code).
+ */
+export type B24HooksOptions = ReceiverOptions | { receiver: Receiver };
 
 /** Static settings: given beside the receiver options in `forRoot`, beside `useFactory` in `forRootAsync`. */
 export interface B24HooksExtras {

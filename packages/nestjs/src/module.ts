@@ -20,7 +20,8 @@ const providers: Provider[] = [
   {
     provide: B24_RECEIVER,
     inject: [B24_HOOKS_OPTIONS],
-    useFactory: (options: B24HooksOptions) => createReceiver({ ...options, logger: options.logger ?? new Logger('B24Hooks') }),
+    useFactory: (options: B24HooksOptions) =>
+      'receiver' in options ? options.receiver : createReceiver({ ...options, logger: options.logger ?? new Logger('B24Hooks') }),
   },
   // A factory, so the binding happens while providers are created: before Nest builds the routes.
   { provide: GUARDED_ROUTES, inject: [DiscoveryService, MetadataScanner], useFactory: bindGuardedRoutes },

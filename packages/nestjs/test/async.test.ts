@@ -1,7 +1,7 @@
 import { Inject, Injectable, Module } from '@nestjs/common';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import type { Receiver } from '@b24hooks/core';
+import { createReceiver, type Receiver } from '@b24hooks/core';
 import { B24_RECEIVER, B24HooksModule, OnB24Event } from '@b24hooks/nestjs';
 import { FIXTURE_TOKEN, buildEventBody } from '@b24hooks/testing';
 import { FORM, GUARDED_PATH, GuardedModule, quietLogger, startApp } from './support/apps.js';
@@ -62,5 +62,19 @@ describe('B24HooksModule.forRootAsync', () => {
       await app.close();
     }
     await expect(startApp({ hooks: B24HooksModule.forRoot({ token: FIXTURE_TOKEN, isGlobal: false }), imports: [GuardedModule] })).rejects.toThrow(/B24EventGuard/);
+  });
+
+  it('uses a receiver made elsewhere when given { receiver }, with its own handlers', async () => {
+    const receiver = createReceiver({ token: FIXTURE_TOKEN });
+    const names: string[] = [];
+    receiver.on('ONCRMDEAL*', (event) => void names.push(event.name));
+    const app = await startApp({ hooks: B24HooksModule.forRoot({ receiver, path: '/b24' }), providers: [Deals] });
+    try {
+      expect(app.get(B24_RECEIVER)).toBe(receiver);
+      expect((await request(app.getHttpServer()).post('/b24').type(FORM).send(buildEventBody('ONCRMDEALADD'))).status).toBe(200);
+      expect([names, app.get(Deals).seen]).toEqual([['ONCRMDEALADD'], ['add']]);
+    } finally {
+      await app.close();
+    }
   });
 });

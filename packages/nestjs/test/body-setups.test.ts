@@ -63,4 +63,10 @@ describe.each(BODY_SETUP_NAMES)(`%s (Nest ${NEST_VERSION})`, (setup) => {
       else expect([response.status, response.body]).toEqual([200, { ok: true }]);
     }
   });
+
+  it(`malformed JSON: ${parserOn ? "refused by Nest's parser (400) in its own words" : "core's MALFORMED_BODY"}`, async () => {
+    const response = await post(GUARDED_PATH, '{"event":', 'application/json');
+    expect(response.status).toBe(400);
+    expect(response.body.error?.code).toBe(parserOn ? undefined : 'MALFORMED_BODY');
+  });
 });
