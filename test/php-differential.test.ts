@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { B24HookError, encodeForm, parseForm, type FormLimits } from '@b24hooks/core';
-import { generateValues, type JsonObject } from './php/generate.js';
+import { createRandom, generateValue, type JsonObject } from './php/generate.js';
 import { startPhpOracle, type OracleAnswer, type PhpOracle } from './php/oracle.js';
 
 /**
@@ -59,10 +59,11 @@ describe('PHP differential', () => {
     `agrees with http_build_query and parse_str on ${CASES} generated values (seed ${SEED})`,
     async () => {
       const php = await oracle();
-      const values = generateValues(SEED, CASES);
+      const random = createRandom(SEED);
       const mismatches: string[] = [];
-      for (let from = 0; from < values.length && mismatches.length < 5; from += BATCH) {
-        const batch = values.slice(from, from + BATCH);
+      // Generated batch by batch: 100,000 values at once would hold gigabytes.
+      for (let from = 0; from < CASES && mismatches.length < 5; from += BATCH) {
+        const batch = Array.from({ length: Math.min(BATCH, CASES - from) }, () => generateValue(random));
         mismatches.push(...(await checkBatch(php, batch, from)));
       }
       expect(mismatches.slice(0, 5).join('\n\n')).toBe('');
