@@ -12,9 +12,8 @@ import express from 'express';
 import Koa from 'koa';
 import qs from 'qs';
 import getRawBody from 'raw-body';
-import { fullAuth } from './payloads.js';
+import { TOKEN } from './http-harness.js';
 
-export const TOKEN = fullAuth().application_token;
 const expected = Buffer.from(TOKEN);
 
 /** The compare an app writes by hand: constant time, after checking the length. */
