@@ -27,6 +27,7 @@ function checkShape(shape, where) {
   if (!isPlainObject(shape)) return fail(where, `not a shape: ${JSON.stringify(shape)}`);
   const keys = Object.keys(shape);
   if (keys.includes('*') && keys.length !== 1) fail(where, '"*" must be the only key of a map shape');
+  if (keys.includes('*?')) fail(where, '"*?" is not a shape key: a map shape is { "*": shape }, and may be empty anyway');
   const seen = new Set();
   for (const key of keys) {
     const bare = key.endsWith('?') ? key.slice(0, -1) : key;
