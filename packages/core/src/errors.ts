@@ -27,7 +27,15 @@ export class B24HookError extends Error {
   readonly expose: boolean;
 
   constructor(code: B24HookErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    // A refusal (4xx) is an answer, not a bug: its stack trace would say nothing and capturing it
+    // costs more than refusing a forged request, so only 5xx errors keep one.
+    const stackTraceLimit = Error.stackTraceLimit;
+    if (B24_ERROR_STATUS[code] < 500) Error.stackTraceLimit = 0;
+    try {
+      super(message, options);
+    } finally {
+      Error.stackTraceLimit = stackTraceLimit;
+    }
     this.name = 'B24HookError';
     this.code = code;
     this.status = B24_ERROR_STATUS[code];

@@ -7,17 +7,30 @@ vi.mock('node:crypto', async (importOriginal) => {
   return { ...original, timingSafeEqual };
 });
 
-const { matchesAnyDigest, tokenDigest } = await import('../src/verify/compare.js');
+const { matchesAnyToken, tokenBytes } = await import('../src/verify/compare.js');
 
 describe('token comparison', () => {
-  it('compares fixed-length digests, whatever the tokens’ lengths, and every candidate', () => {
-    const expected = ['short', 'a-much-longer-token-than-the-other'].map(tokenDigest);
-    timingSafeEqual.mockClear();
-    expect(matchesAnyDigest('short', expected)).toBe(true);
-    expect(timingSafeEqual).toHaveBeenCalledTimes(2);
-    for (const [a, b] of timingSafeEqual.mock.calls) expect((a as Buffer).length).toBe((b as Buffer).length);
-    expect(matchesAnyDigest('x', expected)).toBe(false);
-    expect(matchesAnyDigest('a-much-longer-token-than-the-other', expected)).toBe(true);
-    expect(matchesAnyDigest('a-much-longer-token-than-the-othe', expected)).toBe(false);
+  const expected = ['short', 'a-much-longer-token-than-the-other'].map(tokenBytes);
+
+  it('finds the matching candidate, and nothing else: no prefix, extension or truncation', () => {
+    expect(matchesAnyToken('short', expected)).toBe(true);
+    expect(matchesAnyToken('a-much-longer-token-than-the-other', expected)).toBe(true);
+    for (const guess of ['', 'x', 'shor', 'short\0', 'shortX', 'a-much-longer-token-than-the-othe', 'a-much-longer-token-than-the-otherX']) {
+      expect(matchesAnyToken(guess, expected)).toBe(false);
+    }
+    expect(matchesAnyToken('жёлтый', [tokenBytes('жёлтый')])).toBe(true);
+    expect(matchesAnyToken('жёлтый', [tokenBytes('жёлтыи')])).toBe(false);
+  });
+
+  it("compares every candidate over the candidate's full length, whatever length was sent", () => {
+    for (const guess of ['x', 'short', 'a'.repeat(500)]) {
+      timingSafeEqual.mockClear();
+      matchesAnyToken(guess, expected);
+      expect(timingSafeEqual).toHaveBeenCalledTimes(2);
+      expect(timingSafeEqual.mock.calls.map(([a, b]) => [(a as Buffer).length, (b as Buffer).length])).toEqual([
+        [5, 5],
+        [34, 34],
+      ]);
+    }
   });
 });

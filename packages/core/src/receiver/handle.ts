@@ -1,7 +1,7 @@
 import { B24HookError } from '../errors.js';
 import type { B24Event } from '../events/types.js';
 import type { FormObject } from '../form/types.js';
-import { scanCredentials } from '../verify/scan.js';
+import { lastValue, scanCredentials } from '../verify/scan.js';
 import type { TokenVerifier } from '../verify/verify.js';
 import { bodyText, checkRequestLine, normalizeObject, parseText } from './request-body.js';
 import type { B24HandleOptions, B24HandleResult, B24Logger, B24Request, Receiver } from './types.js';
@@ -55,11 +55,14 @@ export async function handleRequest(
       const text = bodyText(request.body, limits);
       if (kind === 'form') {
         const credentials = scanCredentials(text);
-        seen.event = credentials.event;
-        seen.domain = credentials.domain;
-        seen.memberId = credentials.memberId;
         const refusal = await parts.verifier.precheck(credentials);
-        if (refusal) throw refusal;
+        if (refusal) {
+          seen.event = credentials.event;
+          seen.memberId = credentials.memberId;
+          // Read only for the log line, so a forged request costs no more than the scan.
+          if (parts.logger) seen.domain = lastValue(text, 'auth%5Bdomain%5D=');
+          throw refusal;
+        }
       }
       form = parseText(text, kind, limits);
     } else {

@@ -1,14 +1,24 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 
-/** Fixed-length digests let tokens of any length be compared in constant time. */
-export function tokenDigest(token: string): Buffer {
-  return createHash('sha256').update(token, 'utf8').digest();
+/** A configured or stored token, as the bytes it is compared with. */
+export function tokenBytes(token: string): Buffer {
+  return Buffer.from(token, 'utf8');
 }
 
-/** True when `delivered` equals one of `expected`; every candidate is compared, so timing tells nothing. */
-export function matchesAnyDigest(delivered: string, expected: readonly Buffer[]): boolean {
-  const digest = tokenDigest(delivered);
+/**
+ * True when `delivered` equals one of `expected`. The delivered token is copied into a buffer of
+ * each candidate's length (cut or zero-padded), so `timingSafeEqual` always runs on the secret's
+ * full length whatever was sent, and every candidate is compared: timing tells neither how much
+ * of a guess was right, nor which candidate matched. A length difference only decides the result.
+ */
+export function matchesAnyToken(delivered: string, expected: readonly Buffer[]): boolean {
+  const deliveredLength = Buffer.byteLength(delivered, 'utf8');
   let matched = false;
-  for (const candidate of expected) matched = timingSafeEqual(digest, candidate) || matched;
+  for (const candidate of expected) {
+    const padded = Buffer.alloc(candidate.length);
+    padded.write(delivered, 'utf8');
+    const equal = timingSafeEqual(padded, candidate);
+    matched = (equal && deliveredLength === candidate.length) || matched;
+  }
   return matched;
 }

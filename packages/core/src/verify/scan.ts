@@ -2,23 +2,26 @@ import { decodeComponent } from '../form/decode.js';
 
 /** What a body says about who sent it, read without building the tree. */
 export interface Credentials {
-  event?: string;
-  domain?: string;
   memberId?: string;
   token?: string;
+  /** Read on demand: only a refusal needs to know whether it is an install. */
+  readonly event: string | undefined;
 }
 
 /**
- * Reads `event`, `auth[domain]`, `auth[member_id]` and `auth[application_token]` straight from a raw body, as
- * Bitrix24 writes them (brackets percent-encoded), so a forged request costs a scan instead of a
- * parse. It only ever serves to refuse early: acceptance always re-checks the parsed body.
+ * Reads `auth[member_id]` and `auth[application_token]` (and, when asked, `event`) straight from a
+ * raw body, as Bitrix24 writes them (brackets percent-encoded), so a forged request costs a scan
+ * instead of a parse. It only ever serves to refuse early: acceptance always re-checks the parsed
+ * body.
  */
 export function scanCredentials(body: string): Credentials {
-  const credentials: Credentials = {};
-  const event = lastValue(body, 'event=');
-  if (event !== undefined) credentials.event = event;
-  const domain = lastValue(body, 'auth%5Bdomain%5D=');
-  if (domain !== undefined) credentials.domain = domain;
+  let event: string | undefined | null = null;
+  const credentials: Credentials = {
+    get event() {
+      if (event === null) event = lastValue(body, 'event=');
+      return event;
+    },
+  };
   const memberId = lastValue(body, 'auth%5Bmember_id%5D=');
   if (memberId !== undefined) credentials.memberId = memberId;
   const token = lastValue(body, 'auth%5Bapplication_token%5D=');
@@ -27,7 +30,7 @@ export function scanCredentials(body: string): Credentials {
 }
 
 /** The value of the last pair whose key is exactly `prefix` (PHP keeps the last of duplicates). */
-function lastValue(body: string, prefix: string): string | undefined {
+export function lastValue(body: string, prefix: string): string | undefined {
   let at = body.lastIndexOf(prefix);
   while (at > 0 && body.charCodeAt(at - 1) !== 0x26) at = body.lastIndexOf(prefix, at - 1);
   if (at === -1) return undefined;

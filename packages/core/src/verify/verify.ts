@@ -2,7 +2,7 @@ import { B24HookError } from '../errors.js';
 import { readAuthBlock, toEvent } from '../events/to-event.js';
 import type { B24Event } from '../events/types.js';
 import type { FormObject } from '../form/types.js';
-import { matchesAnyDigest, tokenDigest } from './compare.js';
+import { matchesAnyToken, tokenBytes } from './compare.js';
 import { INSTALL_CHOICES, INSTALL_EVENTS, type InstallPolicy } from './install-policy.js';
 import type { Credentials } from './scan.js';
 import type { TokenStore } from './token-store.js';
@@ -16,7 +16,7 @@ export interface VerifyOptions {
 }
 
 interface Expected {
-  digests: Buffer[];
+  tokens: Buffer[];
   /** The portal has a stored token. */
   stored: boolean;
 }
@@ -68,10 +68,10 @@ function asList(value: string | readonly string[] | undefined): string[] {
 }
 
 export function createTokenVerifier(options: VerifyOptions): TokenVerifier {
-  const staticDigests = normalizeTokens(options.token).map(tokenDigest);
+  const staticTokens = normalizeTokens(options.token).map(tokenBytes);
   const store = options.tokenStore;
   const install = options.install ?? 'refuse';
-  if (staticDigests.length === 0 && store === undefined) {
+  if (staticTokens.length === 0 && store === undefined) {
     throw new TypeError('b24hooks: createReceiver needs a token (string or list) or a tokenStore; without one nothing could be verified.');
   }
   if (options.install !== undefined && store === undefined) {
@@ -82,13 +82,13 @@ export function createTokenVerifier(options: VerifyOptions): TokenVerifier {
   }
 
   async function expectedFor(memberId: string): Promise<Expected> {
-    if (store === undefined) return { digests: staticDigests, stored: false };
-    const stored = asList(await store.get(memberId)).map(tokenDigest);
-    return { digests: stored.length ? [...staticDigests, ...stored] : staticDigests, stored: stored.length > 0 };
+    if (store === undefined) return { tokens: staticTokens, stored: false };
+    const stored = asList(await store.get(memberId)).map(tokenBytes);
+    return { tokens: stored.length ? [...staticTokens, ...stored] : staticTokens, stored: stored.length > 0 };
   }
 
   function refusal(expected: Expected, isInstall: boolean): B24HookError {
-    return expected.digests.length === 0 ? unknownPortal(isInstall) : mismatch();
+    return expected.tokens.length === 0 ? unknownPortal(isInstall) : mismatch();
   }
 
   async function decideInstall(event: B24Event, token: string, expected: Expected): Promise<void> {
@@ -102,11 +102,15 @@ export function createTokenVerifier(options: VerifyOptions): TokenVerifier {
   return {
     usesStore: store !== undefined,
 
-    async precheck({ event, memberId, token }) {
+    async precheck(credentials) {
+      const { memberId, token } = credentials;
       if (memberId === undefined || token === undefined || token === '') return undefined;
-      if (event === undefined || INSTALL_EVENTS.has(event.toUpperCase())) return undefined;
       const expected = await expectedFor(memberId);
-      return matchesAnyDigest(token, expected.digests) ? undefined : refusal(expected, false);
+      if (matchesAnyToken(token, expected.tokens)) return undefined;
+      // Installs and updates may be accepted by the install policy: only the full path decides.
+      const event = credentials.event;
+      if (event === undefined || INSTALL_EVENTS.has(event.toUpperCase())) return undefined;
+      return refusal(expected, false);
     },
 
     async verify(form) {
@@ -118,7 +122,7 @@ export function createTokenVerifier(options: VerifyOptions): TokenVerifier {
         throw new B24HookError('INVALID_EVENT', 'auth[member_id] must be present: it says which portal sent the event.');
       }
       const expected = await expectedFor(memberId);
-      if (matchesAnyDigest(token, expected.digests)) return toEvent(form);
+      if (matchesAnyToken(token, expected.tokens)) return toEvent(form);
       const name = typeof form.event === 'string' ? form.event.toUpperCase() : '';
       if (store === undefined || !INSTALL_EVENTS.has(name)) throw refusal(expected, false);
       const event = toEvent(form);
