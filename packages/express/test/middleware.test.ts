@@ -131,6 +131,19 @@ describe.each([
       expect(warnings).toEqual([]);
     });
 
+    it('reads a JSON delivery express.json() parsed as the same event', async () => {
+      const { receiver } = quietReceiver();
+      const events: B24Event[] = [];
+      receiver.onAny((event) => void events.push(event));
+      const app = express();
+      app.use(express.json());
+      app.post('/b24', b24hooks(receiver));
+      expect((await supertest(app).post('/b24').type('form').send(dealUpdate)).status).toBe(200);
+      const json = JSON.stringify(events[0]!.raw);
+      expect((await supertest(app).post('/b24').type('json').send(json)).status).toBe(200);
+      expect(JSON.stringify(events[1])).toBe(JSON.stringify(events[0]));
+    });
+
     it('reads the bytes express.raw() or express.text() kept', async () => {
       const { receiver, warnings } = quietReceiver();
       const app = express();
