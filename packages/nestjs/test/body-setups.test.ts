@@ -4,6 +4,7 @@ import { createReceiver, encodeForm } from '@b24hooks/core';
 import { B24HooksModule } from '@b24hooks/nestjs';
 import { FIXTURE_TOKEN, buildEventBody, buildEventForm } from '@b24hooks/testing';
 import type { INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { BODY_SETUP_NAMES, FORM, GUARDED_PATH, GuardedLog, GuardedModule, HOOK_PATH, quietLogger, startApp } from './support/apps.js';
 import { NEST_MAJOR, NEST_VERSION } from './support/nest-version.js';
 
@@ -68,5 +69,24 @@ describe.each(BODY_SETUP_NAMES)(`%s (Nest ${NEST_VERSION})`, (setup) => {
     const response = await post(GUARDED_PATH, '{"event":', 'application/json');
     expect(response.status).toBe(400);
     expect(response.body.error?.code).toBe(parserOn ? undefined : 'MALFORMED_BODY');
+  });
+});
+
+describe("raising the limits of Nest's parser, as docs/nestjs.md shows", () => {
+  it('lets a 150 kB body and 1,500 parameters through to b24hooks', async () => {
+    const app = await startApp({
+      setup: 'rawBody: true',
+      imports: [GuardedModule],
+      configure: (nest) => void (nest as NestExpressApplication).useBodyParser('urlencoded', { limit: '1mb', parameterLimit: 2000, extended: true }),
+    });
+    try {
+      const many = buildEventBody('ONCRMDEALUPDATE', { data: { FIELDS: Object.fromEntries(Array.from({ length: 1500 }, (_, i) => [`UF_CRM_${i}`, String(i)])) } });
+      for (const body of [padded, many]) {
+        const response = await request(app.getHttpServer()).post(GUARDED_PATH).type(FORM).send(body);
+        expect([response.status, response.body]).toEqual([200, { ok: true }]);
+      }
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -77,6 +77,8 @@ export interface AppOptions {
   controllers?: Type<unknown>[];
   /** Install ReshapingCatchAllFilter globally (default true). */
   catchAll?: boolean;
+  /** Runs on the app before `init()`. */
+  configure?: (app: INestApplication) => void;
 }
 
 /** A Nest app under @nestjs/testing, initialised, with the given body set-up. */
@@ -89,6 +91,7 @@ export async function startApp(options: AppOptions = {}): Promise<INestApplicati
   }).compile();
   const app = moduleRef.createNestApplication({ logger: false, ...BODY_SETUPS[options.setup ?? 'bodyParser: false'] });
   if (options.catchAll !== false) app.useGlobalFilters(new ReshapingCatchAllFilter(app.get(HttpAdapterHost)));
+  options.configure?.(app);
   await app.init();
   return app;
 }
