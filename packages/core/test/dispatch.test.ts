@@ -131,3 +131,20 @@ describe('dispatch', () => {
     expect(() => receiver.onError(null as never)).toThrow(TypeError);
   });
 });
+
+describe('isB24Event', () => {
+  it('narrows by name, list and pattern, as on() matches', async () => {
+    const { isB24Event, parseForm, toEvent } = await import('@b24hooks/core');
+    const event = toEvent(parseForm(dealUpdate()));
+    expect(isB24Event(event, 'ONCRMDEALUPDATE')).toBe(true);
+    expect(isB24Event(event, 'onCrmDealUpdate' as 'ONCRMDEALUPDATE')).toBe(true);
+    expect(isB24Event(event, ['ONTASKADD', 'ONCRMDEALUPDATE'])).toBe(true);
+    expect(isB24Event(event, 'ONCRMDEAL*')).toBe(true);
+    expect(isB24Event(event, 'ONCRMDEALADD')).toBe(false);
+    expect(isB24Event(event, 'ONTASK*')).toBe(false);
+    if (isB24Event(event, 'ONCRMDEALUPDATE')) {
+      const id: number = event.data.FIELDS.ID;
+      expect(id).toBe(662);
+    }
+  });
+});

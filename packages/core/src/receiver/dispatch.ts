@@ -1,4 +1,5 @@
 import { B24HookError } from '../errors.js';
+import { compilePattern } from '../events/match.js';
 import type { B24Event } from '../events/types.js';
 import type { B24ErrorHandler, B24EventHandler, B24Logger } from './types.js';
 
@@ -45,11 +46,9 @@ export function createDispatcher(logger: B24Logger | undefined): Dispatcher {
   return {
     on(names, handler) {
       checkHandler(handler);
-      for (const raw of typeof names === 'string' ? [names] : names) {
-        if (typeof raw !== 'string' || raw === '') throw new TypeError('b24hooks: on() needs event names.');
-        const name = raw.toUpperCase();
-        if (name.endsWith('*')) byPrefix.push({ prefix: name.slice(0, -1), handler });
-        else byName.set(name, [...(byName.get(name) ?? []), handler]);
+      for (const pattern of (typeof names === 'string' ? [names] : names).map(compilePattern)) {
+        if (pattern.prefix) byPrefix.push({ prefix: pattern.name, handler });
+        else byName.set(pattern.name, [...(byName.get(pattern.name) ?? []), handler]);
       }
     },
     onAny(handler) {
