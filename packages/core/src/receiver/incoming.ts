@@ -50,6 +50,9 @@ async function readStream(source: IncomingSource, maxBytes: number): Promise<Uin
       ...(Number.isFinite(declared) && declared >= 0 ? { length: declared } : {}),
     });
   } catch (error) {
+    // raw-body leaves the stream paused where it stopped: drain what the client still sends, or a
+    // kept-alive connection would wait for ever behind the unread rest of this body.
+    source.stream.resume();
     const type = (error as { type?: string }).type;
     if (type === 'entity.too.large') throw bodyTooLarge(maxBytes);
     throw new B24HookError(

@@ -1,0 +1,56 @@
+import { createServer, request, Agent, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createReceiver, handleIncoming } from '@b24hooks/core';
+import { FORM, TOKEN, dealUpdate } from './support.js';
+
+// handleIncoming on a bare node:http server: what every adapter relies on for reading bodies.
+const receiver = createReceiver({ token: TOKEN, limits: { maxBodyBytes: 64 * 1024 } });
+let server: Server;
+let url: URL;
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    void handleIncoming(receiver, { method: req.method ?? '', headers: req.headers, stream: req, framework: 'none' }).then((result) => {
+      res.writeHead(result.status, { 'content-type': 'application/json' }).end(JSON.stringify(result.body));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+});
+
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+function post(agent: Agent, chunks: Buffer[], headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', agent, headers: { 'content-type': FORM, ...headers } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (chunk) => (body += chunk)).on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    for (const chunk of chunks) req.write(chunk);
+    req.end();
+  });
+}
+
+describe('handleIncoming reading the request stream', () => {
+  it('refuses an oversized chunked body with 413 and keeps the kept-alive connection usable', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const big = Array.from({ length: 32 }, () => Buffer.alloc(8 * 1024, 'a'));
+    const refused = await post(agent, big);
+    expect(refused.status).toBe(413);
+    expect(JSON.parse(refused.body).error.code).toBe('BODY_TOO_LARGE');
+    const next = await post(agent, [Buffer.from(dealUpdate())]);
+    expect(next.status).toBe(200);
+    agent.destroy();
+  });
+
+  it('answers 413 from Content-Length alone, before the body is read', async () => {
+    const agent = new Agent({ keepAlive: false });
+    const refused = await post(agent, [Buffer.from(dealUpdate())], { 'content-length': String(1024 * 1024) }).catch((error) => error);
+    // The server answers at once; the client may see the answer or a reset from the unread body.
+    if (refused instanceof Error) expect((refused as NodeJS.ErrnoException).code).toMatch(/ECONNRESET|EPIPE/);
+    else expect(refused.status).toBe(413);
+    agent.destroy();
+  });
+});
