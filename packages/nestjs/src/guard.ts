@@ -1,18 +1,17 @@
+import type { ServerResponse } from 'node:http';
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { handleIncoming, type Receiver } from '@b24hooks/core';
+import { handleIncoming, settleHandled, type Receiver } from '@b24hooks/core';
 import { B24_EVENT_PROPERTY, B24_RECEIVER } from './constants.js';
 import { B24RefusalException } from './refusal.js';
 import { incomingSource, type NestHttpRequest } from './request.js';
-
-/** Which receiver verified a request's event, for `B24UninstallInterceptor`. */
-export const verifiedBy = new WeakMap<object, Receiver>();
 
 /**
  * `@UseGuards(B24EventGuard)`: reads and verifies the delivery, puts the typed event on the request
  * for `@B24Event()`, and lets the route handle it. It does not run `on()`/`@OnB24Event()`
  * handlers: the guarded route is the handler. A refusal throws `B24RefusalException`, answered
- * with core's status and body.
+ * with core's status and body. Once the route has answered with a 2xx, an uninstalled portal is
+ * forgotten (core's `settleHandled`, as with `respond: false` in Express and Koa).
  */
 @Injectable()
 export class B24EventGuard implements CanActivate {
@@ -22,11 +21,14 @@ export class B24EventGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const req = context.switchToHttp().getRequest<NestHttpRequest & Record<string, unknown>>();
+    const http = context.switchToHttp();
+    const req = http.getRequest<NestHttpRequest & Record<string, unknown>>();
     const result = await handleIncoming(this.receiver, incomingSource(req), { dispatch: false });
     if (result.error) throw new B24RefusalException(result.error, this.adapterHost.httpAdapter);
-    req[B24_EVENT_PROPERTY] = result.event;
-    verifiedBy.set(req, this.receiver);
+    const event = result.event!;
+    req[B24_EVENT_PROPERTY] = event;
+    const res = http.getResponse<ServerResponse>();
+    res.once('finish', () => void settleHandled(this.receiver, event, res.statusCode));
     return true;
   }
 }

@@ -10,5 +10,4 @@ export { B24_RECEIVER, B24_EVENT_PROPERTY } from './constants.js';
 export { OnB24Event, B24Event } from './decorators.js';
 export { B24EventGuard } from './guard.js';
 export { B24RefusalException, B24RefusalFilter } from './refusal.js';
-export { B24UninstallInterceptor } from './uninstall.interceptor.js';
 export type { B24EventName, B24EventPattern, B24EventsMatching, Receiver, ReceiverOptions } from '@b24hooks/core';

@@ -1,14 +1,12 @@
 import type {} from 'reflect-metadata';
-import { UseFilters, UseInterceptors, type Type } from '@nestjs/common';
-import { EXCEPTION_FILTERS_METADATA, GUARDS_METADATA, INTERCEPTORS_METADATA } from '@nestjs/common/constants.js';
+import { UseFilters, type Type } from '@nestjs/common';
+import { EXCEPTION_FILTERS_METADATA, GUARDS_METADATA } from '@nestjs/common/constants.js';
 import type { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { B24EventGuard } from '../guard.js';
 import { B24RefusalFilter } from '../refusal.js';
-import { B24UninstallInterceptor } from '../uninstall.interceptor.js';
 
 // Stateless, so one instance serves every app in the process and binding stays idempotent.
 const refusalFilter = new B24RefusalFilter();
-const uninstallInterceptor = new B24UninstallInterceptor();
 
 function listed(target: object, key: string): unknown[] {
   const value: unknown = Reflect.getMetadata(key, target);
@@ -20,10 +18,10 @@ function isB24Guard(guard: unknown): boolean {
 }
 
 /**
- * Gives every route guarded by `B24EventGuard` (on the method or its controller) the refusal filter
- * and the uninstall interceptor, at method level: a method's filters come before the controller's
- * and the global ones, so refusals keep core's status and body whatever filters the app installs.
- * Runs while providers are created, before Nest builds the routes from this metadata.
+ * Gives every route guarded by `B24EventGuard` (on the method or its controller) the refusal
+ * filter, at method level: a method's filters come before the controller's and the global ones,
+ * so refusals keep core's status and body whatever filters the app installs. Runs while providers
+ * are created, before Nest builds the routes from this metadata.
  */
 export function bindGuardedRoutes(discovery: DiscoveryService, scanner: MetadataScanner): void {
   for (const wrapper of discovery.getControllers()) {
@@ -37,7 +35,6 @@ export function bindGuardedRoutes(discovery: DiscoveryService, scanner: Metadata
       if (!guardedClass && !listed(method, GUARDS_METADATA).some(isB24Guard)) continue;
       const descriptor = Object.getOwnPropertyDescriptor(prototype, name) ?? { value: method };
       if (!listed(method, EXCEPTION_FILTERS_METADATA).includes(refusalFilter)) UseFilters(refusalFilter)(prototype, name, descriptor);
-      if (!listed(method, INTERCEPTORS_METADATA).includes(uninstallInterceptor)) UseInterceptors(uninstallInterceptor)(prototype, name, descriptor);
     }
   }
 }
