@@ -4,14 +4,17 @@
 // the body and finds the token in it without parsing anything is the floor: no receiver can be
 // much faster than Nest itself. Each server
 // runs in its own process (`node nest.bench.js --serve <name>`). Plain JS: decorators are applied
-// as functions.
+// as functions. Every server stays up while the others are loaded, and each case is measured in
+// BENCH_NEST_ROUNDS slices (default 4) taken in turn and rotated, with the median kept, so that a
+// load that drifts on a shared machine hits every server alike.
 import 'reflect-metadata';
 import { timingSafeEqual } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { Controller, HttpCode, Module, Post, Req, UnauthorizedException, UseGuards } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { B24EventGuard, B24HooksModule } from '@b24hooks/nestjs';
-import { CONNECTIONS, SECONDS, TOKEN, measure, printRates, printRatios, startServer } from './http-harness.js';
+import autocannon from 'autocannon';
+import { CONNECTIONS, DELIVERIES, FORM, SECONDS, TOKEN, printRates, printRatios, startServer } from './http-harness.js';
 
 /** The guard an app writes by hand: the token of the parsed body, compared in constant time. */
 class HandWrittenTokenGuard {
@@ -73,12 +76,43 @@ async function serve(name) {
   process.send({ port: app.getHttpServer().address().port });
 }
 
+const ROUNDS = Number(process.env.BENCH_NEST_ROUNDS ?? 4);
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/** Req/s of one slice; throws on any answer but the expected one. */
+async function slice(server, url, delivery, seconds) {
+  const result = await autocannon({ url, method: 'POST', headers: { 'content-type': FORM }, body: delivery.body, connections: CONNECTIONS, duration: seconds });
+  const wrong = (delivery.status === 200 ? result.non2xx : result.requests.total - result.non2xx) + result.errors + result.timeouts;
+  if (wrong !== 0) throw new Error(`${server}, ${delivery.name}: ${wrong} unexpected answers or errors`);
+  return result.requests.average;
+}
+
+async function measureInterleaved(names) {
+  const script = fileURLToPath(import.meta.url);
+  const servers = await Promise.all(names.map(async (name) => ({ name, ...(await startServer(script, ['--serve', name])) })));
+  try {
+    for (const { name, url } of servers) await slice(name, url, DELIVERIES[0], 1); // warm-up
+    const results = Object.fromEntries(names.map((name) => [name, {}]));
+    for (const delivery of DELIVERIES) {
+      const samples = Object.fromEntries(names.map((name) => [name, []]));
+      for (let round = 0; round < ROUNDS; round++) {
+        const order = servers.map((_, index) => servers[(index + round) % servers.length]);
+        for (const { name, url } of order) samples[name].push(await slice(name, url, delivery, Math.max(1, SECONDS / ROUNDS)));
+      }
+      for (const name of names) results[name][delivery.name] = median(samples[name]);
+    }
+    return results;
+  } finally {
+    for (const server of servers) server.stop();
+  }
+}
+
 if (process.argv[2] === '--serve') {
   await serve(process.argv[3]);
 } else {
-  const script = fileURLToPath(import.meta.url);
-  console.log(`NestJS over HTTP, loopback, ${CONNECTIONS} connections, ${SECONDS} s per case (node ${process.version})`);
-  const results = await measure(Object.keys(SERVERS), (server) => startServer(script, ['--serve', server]));
+  console.log(`NestJS over HTTP, loopback, ${CONNECTIONS} connections, ${SECONDS} s per case in ${ROUNDS} interleaved slices (node ${process.version})`);
+  const results = await measureInterleaved(Object.keys(SERVERS));
   printRates(results);
   printRatios(results, [
     ['nest + b24hooks module route', BASELINE, 2],
