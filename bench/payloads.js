@@ -114,7 +114,7 @@ export function botMessage() {
 
 /** A CRM item with 1,490 custom fields, then the auth block: past qs's 1,000-parameter cut. */
 export function params1500() {
-  const fields = { ID: '662' };
+  const fields = { ID: '662', ENTITY_TYPE_ID: '147' };
   for (let i = 1; i < 1490; i++) fields[`UF_CRM_1700000000_${i}`] = i % 3 === 0 ? `значение ${i}` : String(i * 7);
   const value = { event: 'ONCRMDYNAMICITEMUPDATE_147', data: { FIELDS: fields }, ts: '1733821600', auth: fullAuth() };
   return encodeForm(value);
