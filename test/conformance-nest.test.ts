@@ -5,13 +5,19 @@
  */
 import { describe } from 'vitest';
 import { CASES } from './conformance/cases.js';
+import { FIXTURE_CASES } from './conformance/fixture-cases.js';
 import { describeReference, runLost, runTarget } from './conformance/runner.js';
 import { lostThroughNest, NEST_TARGETS } from './conformance/targets/nest.js';
 
-describeReference();
+describeReference([...CASES, ...FIXTURE_CASES]);
 
 describe('@b24hooks/nestjs: every case its set-up lets through gets the reference answer', () => {
   for (const target of NEST_TARGETS) runTarget(target, CASES.filter((item) => lostThroughNest(target, item) === undefined));
+});
+
+// With the raw body kept (bodyParser: false, or rawBody: true) every fixture must pass unchanged.
+describe('@b24hooks/nestjs: every registry fixture, with the raw body kept', () => {
+  for (const target of NEST_TARGETS.filter((item) => item.setup !== 'default body parser')) runTarget(target, FIXTURE_CASES);
 });
 
 describe("what Nest's global body parser refuses or changes is real", () => {

@@ -1,16 +1,18 @@
 /**
  * One table (conformance/cases.ts), every target: receiver.handle, Express 4 and 5, Koa 2 and 3 on
  * real servers, and the same frameworks with a body parser mounted first. Every target must give
- * the answer receiver.handle gives: same status, same body (code and message), same event.
+ * the answer receiver.handle gives: same status, same body (code and message), same event. The
+ * plain targets also get every registry event's fixture.
  */
 import { describe } from 'vitest';
 import { CASES, casesIntactThrough } from './conformance/cases.js';
+import { FIXTURE_CASES } from './conformance/fixture-cases.js';
 import { describeReference, runLost, runTarget } from './conformance/runner.js';
 import { PARSER_TARGETS, TARGETS } from './conformance/targets/index.js';
 
-describeReference();
+describeReference([...CASES, ...FIXTURE_CASES]);
 
-for (const target of TARGETS) runTarget(target, CASES);
+for (const target of TARGETS) runTarget(target, [...CASES, ...FIXTURE_CASES]);
 
 describe('with a body parser mounted first', () => {
   for (const target of PARSER_TARGETS) runTarget(target, casesIntactThrough(target.parser!));
