@@ -17,15 +17,21 @@ export const DEFAULT_FORM_LIMITS: Readonly<ResolvedFormLimits> = Object.freeze({
   maxDepth: 10,
 });
 
+/** Limits already checked: a receiver resolves its limits once and parses with them per request. */
+const resolvedLimits = new WeakSet<object>([DEFAULT_FORM_LIMITS]);
+
 export function resolveFormLimits(limits?: FormLimits): ResolvedFormLimits {
   if (!limits) return DEFAULT_FORM_LIMITS;
+  if (resolvedLimits.has(limits)) return limits as ResolvedFormLimits;
   const resolved = { ...DEFAULT_FORM_LIMITS, ...stripUndefined(limits) };
   for (const [name, value] of Object.entries(resolved)) {
     if (!Number.isInteger(value) || value <= 0) {
       throw new TypeError(`b24hooks: limits.${name} must be a positive integer, got ${String(value)}`);
     }
   }
-  return resolved;
+  const frozen = Object.freeze(resolved);
+  resolvedLimits.add(frozen);
+  return frozen;
 }
 
 function stripUndefined(limits: FormLimits): FormLimits {
