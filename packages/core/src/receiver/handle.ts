@@ -57,10 +57,12 @@ export async function handleRequest(
         const credentials = scanCredentials(text);
         const refusal = await parts.verifier.precheck(credentials);
         if (refusal) {
-          seen.event = credentials.event;
           seen.memberId = credentials.memberId;
           // Read only for the log line, so a forged request costs no more than the scan.
-          if (parts.logger) seen.domain = lastValue(text, 'auth%5Bdomain%5D=');
+          if (parts.logger) {
+            seen.event = credentials.event;
+            seen.domain = lastValue(text, 'auth%5Bdomain%5D=');
+          }
           throw refusal;
         }
       }

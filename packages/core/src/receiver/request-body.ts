@@ -14,6 +14,8 @@ export function checkRequestLine(method: string, contentType: string | undefined
   if (method.toUpperCase() !== 'POST') {
     return new B24HookError('METHOD_NOT_ALLOWED', 'Bitrix24 delivers events with POST; this endpoint accepts only POST.');
   }
+  // Bitrix24 sends exactly this header: the common case skips splitting and lower-casing.
+  if (contentType === FORM_TYPE) return 'form';
   const mediaType = contentType?.split(';', 1)[0]?.trim().toLowerCase();
   if (mediaType === FORM_TYPE) return 'form';
   if (mediaType === 'application/json' || mediaType?.endsWith('+json')) return 'json';
@@ -26,7 +28,8 @@ export function checkRequestLine(method: string, contentType: string | undefined
 /** Raw bodies as text, with the byte limit checked before any work. */
 export function bodyText(body: string | Uint8Array, limits: ResolvedFormLimits): string {
   if (typeof body === 'string') {
-    if (Buffer.byteLength(body) > limits.maxBodyBytes) throw bodyTooLarge(limits.maxBodyBytes);
+    // A UTF-16 unit is at most 3 UTF-8 bytes: short strings need no byte count.
+    if (body.length * 3 > limits.maxBodyBytes && Buffer.byteLength(body) > limits.maxBodyBytes) throw bodyTooLarge(limits.maxBodyBytes);
     return body;
   }
   if (body.byteLength > limits.maxBodyBytes) throw bodyTooLarge(limits.maxBodyBytes);

@@ -4,7 +4,10 @@ import { decodeComponent } from '../form/decode.js';
 export interface Credentials {
   memberId?: string;
   token?: string;
-  /** Read on demand: only a refusal needs to know whether it is an install. */
+  /**
+   * Read on demand (only a refusal needs it), and from the front, where Bitrix24 writes it: a body
+   * that names its event twice may be refused early on the first name, never accepted on it.
+   */
   readonly event: string | undefined;
 }
 
@@ -18,7 +21,7 @@ export function scanCredentials(body: string): Credentials {
   let event: string | undefined | null = null;
   const credentials: Credentials = {
     get event() {
-      if (event === null) event = lastValue(body, 'event=');
+      if (event === null) event = firstValue(body, 'event=');
       return event;
     },
   };
@@ -33,8 +36,17 @@ export function scanCredentials(body: string): Credentials {
 export function lastValue(body: string, prefix: string): string | undefined {
   let at = body.lastIndexOf(prefix);
   while (at > 0 && body.charCodeAt(at - 1) !== 0x26) at = body.lastIndexOf(prefix, at - 1);
-  if (at === -1) return undefined;
-  const start = at + prefix.length;
+  return at === -1 ? undefined : valueAt(body, at + prefix.length);
+}
+
+/** The value of the first pair whose key is exactly `prefix`. */
+function firstValue(body: string, prefix: string): string | undefined {
+  let at = body.indexOf(prefix);
+  while (at > 0 && body.charCodeAt(at - 1) !== 0x26) at = body.indexOf(prefix, at + 1);
+  return at === -1 ? undefined : valueAt(body, at + prefix.length);
+}
+
+function valueAt(body: string, start: number): string | undefined {
   const end = body.indexOf('&', start);
   try {
     return decodeComponent(body.slice(start, end === -1 ? undefined : end));

@@ -107,9 +107,12 @@ export function createTokenVerifier(options: VerifyOptions): TokenVerifier {
       if (memberId === undefined || token === undefined || token === '') return undefined;
       const expected = await expectedFor(memberId);
       if (matchesAnyToken(token, expected.tokens)) return undefined;
-      // Installs and updates may be accepted by the install policy: only the full path decides.
-      const event = credentials.event;
-      if (event === undefined || INSTALL_EVENTS.has(event.toUpperCase())) return undefined;
+      // With a store, installs and updates may still be accepted by the install policy: only the
+      // full path decides those. Without one, no event can pass with another token.
+      if (store !== undefined) {
+        const event = credentials.event;
+        if (event === undefined || INSTALL_EVENTS.has(event.toUpperCase())) return undefined;
+      }
       return refusal(expected, false);
     },
 
