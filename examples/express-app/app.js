@@ -19,7 +19,7 @@ export function createApp({ token, log = console.log, logger = console }) {
   receiver.on('ONIMBOTMESSAGEADD', (event) => {
     const { PARAMS, USER, BOT } = event.data;
     const bots = Object.values(BOT).map((bot) => `${bot.BOT_CODE} (#${bot.BOT_ID})`).join(', ');
-    log(`${USER.NAME ?? `user #${USER.ID}`} wrote to ${bots}: "${PARAMS.MESSAGE ?? ''}"`);
+    log(`${USER?.NAME ?? `user #${PARAMS.FROM_USER_ID}`} wrote to ${bots}: "${PARAMS.MESSAGE ?? ''}"`);
   });
 
   const app = express();

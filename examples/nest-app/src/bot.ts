@@ -32,7 +32,7 @@ export class BotController {
     this.inbox.messages.push({
       botIds: Object.keys(BOT),
       dialog: String(PARAMS.DIALOG_ID),
-      from: USER.NAME ?? `user #${USER.ID}`,
+      from: USER?.NAME ?? `user #${PARAMS.FROM_USER_ID}`,
       text: String(PARAMS.MESSAGE ?? ''),
     });
     return { ok: true };
