@@ -124,6 +124,19 @@ describe('dispatch', () => {
     expect(event?.name).toBe('ONCRMDEALUPDATE');
   });
 
+  it('sends refusals to the logger, never to onError', async () => {
+    const logger = memoryLogger();
+    const receiver = createReceiver({ token: TOKEN, logger });
+    const heard = vi.fn();
+    receiver.onError(heard);
+    const { authBlock } = await import('./support.js');
+    expect((await receiver.handle(post(dealUpdate(authBlock({ application_token: 'forged' }))))).status).toBe(401);
+    expect((await receiver.handle({ method: 'GET', body: '' })).status).toBe(405);
+    expect((await receiver.handle(post(delivery('ONCRMDEALUPDATE', { data: { FIELDS: { ID: 'x' } } })))).status).toBe(400);
+    expect(heard).not.toHaveBeenCalled();
+    expect(logger.lines.map((line) => line.level)).toEqual(['warn', 'warn', 'warn']);
+  });
+
   it('refuses handlers that are not functions and empty names', () => {
     const receiver = createReceiver({ token: TOKEN });
     expect(() => receiver.on('ONCRMDEALUPDATE', 5 as never)).toThrow(TypeError);
