@@ -48,6 +48,19 @@ describe('one token or several', () => {
     expect(await codeOf(receiver.verify(parseForm(dealUpdate(authBlock({ application_token: 'new-token' })))))).toBe('TOKEN_MISMATCH');
   });
 
+  it('refuses a forged token without member_id as TOKEN_MISMATCH, a genuine one as INVALID_EVENT', async () => {
+    const withoutMember = (token: string) => {
+      const auth = authBlock({ application_token: token });
+      delete auth.member_id;
+      return parseForm(dealUpdate(auth));
+    };
+    const receiver = createReceiver({ token: TOKEN });
+    expect(await codeOf(receiver.verify(withoutMember('forged')))).toBe('TOKEN_MISMATCH');
+    expect(await codeOf(receiver.verify(withoutMember(TOKEN)))).toBe('INVALID_EVENT');
+    const stored = createReceiver({ tokenStore: createMemoryTokenStore({ [MEMBER_ID]: TOKEN }) });
+    expect(await codeOf(stored.verify(withoutMember(TOKEN)))).toBe('INVALID_EVENT');
+  });
+
   it('says TOKEN_MISSING without auth[application_token]', async () => {
     const auth = authBlock();
     delete auth.application_token;
