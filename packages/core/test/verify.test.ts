@@ -145,6 +145,16 @@ describe('a token store keyed by member_id', () => {
     expect(await store.get(MEMBER_ID)).toBe(TOKEN);
   });
 
+  it('looks a portal up in the store once per request', async () => {
+    const store = createMemoryTokenStore({ [MEMBER_ID]: TOKEN });
+    const get = vi.spyOn(store, 'get');
+    const receiver = createReceiver({ tokenStore: store });
+    expect((await receiver.handle(post(dealUpdate()))).status).toBe(200);
+    expect(get).toHaveBeenCalledTimes(1);
+    expect((await receiver.handle(post(dealUpdate(authBlock({ application_token: 'forged' }))))).status).toBe(401);
+    expect(get).toHaveBeenCalledTimes(2);
+  });
+
   it('answers 500 without details when the store fails', async () => {
     const broken: TokenStore = {
       get: async () => {

@@ -2,7 +2,7 @@ import { B24HookError } from '../errors.js';
 import type { B24Event } from '../events/types.js';
 import type { FormObject } from '../form/types.js';
 import { lastValue, scanCredentials } from '../verify/scan.js';
-import type { TokenVerifier } from '../verify/verify.js';
+import type { PortalTokens, TokenVerifier } from '../verify/verify.js';
 import { bodyText, checkRequestLine, normalizeObject, parseText } from './request-body.js';
 import type { B24HandleOptions, B24HandleResult, B24Logger, B24Request, Receiver } from './types.js';
 
@@ -51,11 +51,13 @@ export async function handleRequest(
     if (kind instanceof B24HookError) throw kind;
     const limits = parts.receiver.limits;
     let form: FormObject;
+    let looked: PortalTokens | undefined;
     if (typeof request.body === 'string' || request.body instanceof Uint8Array) {
       const text = bodyText(request.body, limits);
       if (kind === 'form') {
         const credentials = scanCredentials(text);
-        const refusal = await parts.verifier.precheck(credentials);
+        const { refusal, looked: scanned } = await parts.verifier.precheck(credentials);
+        looked = scanned;
         if (refusal) {
           seen.memberId = credentials.memberId;
           // Read only for the log line, so a forged request costs no more than the scan.
@@ -71,7 +73,7 @@ export async function handleRequest(
       form = normalizeObject(request.body, limits);
     }
     pick(form, seen);
-    const event = await parts.verifier.verify(form);
+    const event = await parts.verifier.verify(form, looked);
     // With dispatch: false the caller's route is the handler; it calls receiver.forget(event) once done.
     if (options?.dispatch === false) return { status: 200, body: { ok: true }, event };
     if (parts.ack === 'before-handlers') {

@@ -21,11 +21,23 @@ interface Expected {
   stored: boolean;
 }
 
+/** The tokens expected from one portal, looked up once per request (a store may be a network hop). */
+export interface PortalTokens {
+  memberId: string;
+  expected: Expected;
+}
+
+export interface Precheck {
+  /** Set when the scanned credentials cannot pass. */
+  refusal?: B24HookError;
+  /** What the scan looked up, for `verify` to reuse when the parsed body names the same portal. */
+  looked?: PortalTokens;
+}
+
 export interface TokenVerifier {
-  readonly usesStore: boolean;
-  /** Refuses a raw body whose scanned credentials cannot pass; `undefined` when it cannot tell. */
-  precheck(credentials: Credentials): Promise<B24HookError | undefined>;
-  verify(form: FormObject): Promise<B24Event>;
+  /** Refuses a raw body whose scanned credentials cannot pass, before it is parsed. */
+  precheck(credentials: Credentials): Promise<Precheck>;
+  verify(form: FormObject, looked?: PortalTokens): Promise<B24Event>;
   /** Forgets a portal whose uninstall was handled. */
   forget(event: B24Event): Promise<void>;
 }
@@ -100,23 +112,21 @@ export function createTokenVerifier(options: VerifyOptions): TokenVerifier {
   }
 
   return {
-    usesStore: store !== undefined,
-
     async precheck(credentials) {
       const { memberId, token } = credentials;
-      if (memberId === undefined || token === undefined || token === '') return undefined;
-      const expected = await expectedFor(memberId);
-      if (matchesAnyToken(token, expected.tokens)) return undefined;
+      if (memberId === undefined || token === undefined || token === '') return {};
+      const looked = { memberId, expected: await expectedFor(memberId) };
+      if (matchesAnyToken(token, looked.expected.tokens)) return { looked };
       // With a store, installs and updates may still be accepted by the install policy: only the
       // full path decides those. Without one, no event can pass with another token.
       if (store !== undefined) {
         const event = credentials.event;
-        if (event === undefined || INSTALL_EVENTS.has(event.toUpperCase())) return undefined;
+        if (event === undefined || INSTALL_EVENTS.has(event.toUpperCase())) return { looked };
       }
-      return refusal(expected, false);
+      return { refusal: refusal(looked.expected, false) };
     },
 
-    async verify(form) {
+    async verify(form, looked) {
       const auth = readAuthBlock(form);
       const token = auth.application_token;
       if (typeof token !== 'string' || token === '') throw tokenMissing();
@@ -127,7 +137,8 @@ export function createTokenVerifier(options: VerifyOptions): TokenVerifier {
       if (!hasMemberId && store !== undefined) {
         throw new B24HookError('INVALID_EVENT', 'auth[member_id] must be present: it says which portal sent the event.');
       }
-      const expected = hasMemberId ? await expectedFor(memberId) : { tokens: staticTokens, stored: false };
+      let expected: Expected = { tokens: staticTokens, stored: false };
+      if (hasMemberId) expected = looked?.memberId === memberId ? looked.expected : await expectedFor(memberId);
       if (matchesAnyToken(token, expected.tokens)) return toEvent(form);
       const name = typeof form.event === 'string' ? form.event.toUpperCase() : '';
       if (store === undefined || !INSTALL_EVENTS.has(name)) throw refusal(expected, false);
