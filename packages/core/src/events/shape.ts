@@ -18,7 +18,8 @@ export interface B24EventSpec {
   readonly data: EventShape;
 }
 
-const INTEGER = /^-?(?:0|[1-9]\d*)$/;
+/** A decimal integer as PHP prints one: Bitrix24's ids and counters. */
+export const INTEGER_TEXT = /^-?(?:0|[1-9]\d*)$/;
 
 function wrongShape(path: string, expected: string): B24HookError {
   return new B24HookError(
@@ -35,7 +36,7 @@ export function coerce(shape: EventShape, value: FormValue | undefined, path: st
     return value;
   }
   if (shape === 'int') {
-    if (typeof value !== 'string' || !INTEGER.test(value)) throw wrongShape(path, 'an integer');
+    if (typeof value !== 'string' || !INTEGER_TEXT.test(value)) throw wrongShape(path, 'an integer');
     return Number(value);
   }
   if (Array.isArray(shape)) {

@@ -2,11 +2,10 @@ import { B24HookError } from '../errors.js';
 import type { FormObject, FormValue } from '../form/types.js';
 import { redact } from './redact.js';
 import { findEventSpec } from './registry.js';
-import { coerce } from './shape.js';
+import { INTEGER_TEXT, coerce } from './shape.js';
 import type { B24Auth, B24Event, B24Portal } from './types.js';
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
-const INTEGER = /^-?(?:0|[1-9]\d*)$/;
 
 function invalid(message: string): B24HookError {
   return new B24HookError('INVALID_EVENT', message);
@@ -42,7 +41,7 @@ function text(form: FormObject, key: string): string | undefined {
 function integer(form: FormObject, key: string, where: string): number | undefined {
   const value = form[key];
   if (value === undefined || value === '') return undefined;
-  if (typeof value !== 'string' || !INTEGER.test(value)) throw invalid(`${where}[${key}] should be an integer.`);
+  if (typeof value !== 'string' || !INTEGER_TEXT.test(value)) throw invalid(`${where}[${key}] should be an integer.`);
   return Number(value);
 }
 
