@@ -219,6 +219,331 @@ export const B24_EVENT_LIST: readonly B24EventSpec[] = [
 /** Events delivered as `NAME_<id>` (for example one smart-process type), typed as their family. */
 export type B24SuffixedFamily = "ONCRMDYNAMICITEMADD" | "ONCRMDYNAMICITEMDELETE" | "ONCRMDYNAMICITEMUPDATE";
 
+// Blocks that several events deliver alike, named once.
+export type B24CrmFields = {
+  TYPE_ID: number;
+  ENTITY_TYPE_ID: number;
+  ENTITY_ID: number;
+  ANCHOR_ID: number;
+  ANCHOR_TYPE_ID: number;
+  [key: string]: unknown;
+};
+
+export type B24CrmFields2 = {
+  ID: number;
+  ENTITY_ID?: string;
+  FIELD_NAME?: string;
+  [key: string]: unknown;
+};
+
+export type B24CrmFields3 = {
+  ID: number;
+  ENTITY_TYPE_ID: number;
+  ENTITY_ID: number;
+  [key: string]: unknown;
+};
+
+export type B24CrmData = {
+  id?: number;
+  entityId?: string;
+  fieldName?: string;
+  [key: string]: unknown;
+};
+
+export type B24ImbotBotItem = {
+  access_token?: string;
+  expires?: number;
+  expires_in?: number;
+  scope?: string;
+  domain?: string;
+  server_endpoint?: string;
+  status?: string;
+  client_endpoint?: string;
+  member_id?: string;
+  refresh_token?: string;
+  user_id?: number;
+  client_id?: string;
+  application_token?: string;
+  AUTH?: B24ImbotAuth;
+  BOT_ID: number;
+  BOT_CODE?: string;
+  [key: string]: unknown;
+};
+
+export type B24ImbotAuth = {
+  access_token?: string;
+  expires?: number;
+  expires_in?: number;
+  scope?: string;
+  domain?: string;
+  server_endpoint?: string;
+  status?: string;
+  client_endpoint?: string;
+  member_id?: string;
+  refresh_token?: string;
+  user_id?: number;
+  client_id?: string;
+  application_token?: string;
+  [key: string]: unknown;
+};
+
+export type B24ImbotUser = {
+  ID: number;
+  NAME?: string;
+  FIRST_NAME?: string;
+  LAST_NAME?: string;
+  WORK_POSITION?: string;
+  GENDER?: string;
+  IS_BOT?: string;
+  IS_CONNECTOR?: string;
+  IS_NETWORK?: string;
+  IS_EXTRANET?: string;
+  [key: string]: unknown;
+};
+
+export type B24ImbotBot = {
+  id: number;
+  code?: string;
+  type?: string;
+  isHidden?: string;
+  isSupportOpenline?: string;
+  isReactionsEnabled?: string;
+  backgroundId?: FormValue;
+  language?: string;
+  moduleId?: string;
+  eventMode?: string;
+  countMessage?: number;
+  countCommand?: number;
+  countChat?: number;
+  countUser?: number;
+  [key: string]: unknown;
+};
+
+export type B24ImbotMessage = {
+  id: number;
+  chatId?: number;
+  authorId?: number;
+  date?: string;
+  text?: string;
+  isSystem?: string;
+  uuid?: string;
+  forward?: FormValue;
+  params?: FormValue;
+  viewedByOthers?: string;
+  [key: string]: unknown;
+};
+
+export type B24ImbotChat = {
+  id: number;
+  dialogId?: string;
+  type?: string;
+  name?: string;
+  entityType?: string;
+  owner?: number;
+  avatar?: string;
+  color?: string;
+  [key: string]: unknown;
+};
+
+export type B24ImbotUser2 = {
+  id: number;
+  active?: string;
+  name?: string;
+  firstName?: string;
+  lastName?: string;
+  workPosition?: string;
+  color?: string;
+  avatar?: string;
+  gender?: string;
+  birthday?: string;
+  extranet?: string;
+  bot?: string;
+  connector?: string;
+  externalAuthId?: string;
+  status?: string;
+  idle?: string;
+  lastActivityDate?: string;
+  absent?: string;
+  departments?: Array<number>;
+  phones?: string;
+  type?: string;
+  [key: string]: unknown;
+};
+
+export type B24ImconnectorData = {
+  CONNECTOR?: string;
+  LINE: number;
+  DATA: Array<B24ImconnectorDataItem>;
+  [key: string]: unknown;
+};
+
+export type B24ImconnectorDataItem = {
+  connector?: B24ImconnectorConnector;
+  session?: B24ImconnectorSession;
+  chat?: {
+    id?: number;
+    [key: string]: unknown;
+  };
+  user?: {
+    id?: number;
+    [key: string]: unknown;
+  };
+  [key: string]: unknown;
+};
+
+export type B24ImconnectorConnector = {
+  connector_id?: string;
+  line_id?: number;
+  chat_id?: number;
+  user_id?: number;
+  [key: string]: unknown;
+};
+
+export type B24ImconnectorSession = {
+  id?: number;
+  closed?: string;
+  parent_id?: number;
+  close_term?: number;
+  [key: string]: unknown;
+};
+
+export type B24ImChat = {
+  id: number;
+  dialogId?: string;
+  name?: string;
+  type?: string;
+  messageType?: string;
+  owner?: number;
+  color?: string;
+  avatar?: string;
+  description?: string;
+  extranet?: string;
+  containsCollaber?: string;
+  entityType?: string;
+  entityId?: string;
+  entityData1?: string;
+  entityData2?: string;
+  entityData3?: string;
+  entityLink?: FormValue;
+  diskFolderId?: number;
+  permissions?: FormValue;
+  parentChatId?: number;
+  parentMessageId?: number;
+  isNew?: string;
+  textFieldEnabled?: string;
+  backgroundId?: FormValue;
+  [key: string]: unknown;
+};
+
+export type B24ImUser = {
+  id: number;
+  active?: string;
+  name?: string;
+  firstName?: string;
+  lastName?: string;
+  workPosition?: string;
+  color?: string;
+  avatar?: string;
+  gender?: string;
+  birthday?: string;
+  extranet?: string;
+  bot?: string;
+  connector?: string;
+  externalAuthId?: string;
+  status?: string;
+  idle?: string;
+  lastActivityDate?: string;
+  mobileLastDate?: string;
+  desktopLastDate?: string;
+  absent?: string;
+  departments?: Array<number>;
+  phones?: string;
+  website?: string;
+  email?: string;
+  type?: string;
+  [key: string]: unknown;
+};
+
+export type B24ImopenlinesConnector = {
+  connector_id?: string;
+  line_id: number;
+  chat_id: number;
+  user_id: number;
+  [key: string]: unknown;
+};
+
+export type B24ImopenlinesData = {
+  CONNECTOR?: string;
+  LINE: number;
+  DATA: Array<B24ImopenlinesDataItem>;
+  [key: string]: unknown;
+};
+
+export type B24ImopenlinesDataItem = {
+  im: {
+    chat_id: number;
+    message_id: number;
+    [key: string]: unknown;
+  };
+  message: {
+    id: number;
+    [key: string]: unknown;
+  };
+  chat: {
+    id: number;
+    [key: string]: unknown;
+  };
+  [key: string]: unknown;
+};
+
+export type B24SaleFields = {
+  ID: number;
+  XML_ID?: string;
+  ACTION?: string;
+  [key: string]: unknown;
+};
+
+export type B24ImopenlinesDataItem2 = {
+  connector: B24ImopenlinesConnector;
+  session: B24ImopenlinesSession;
+  chat: {
+    id: number;
+    [key: string]: unknown;
+  };
+  user: {
+    id: number;
+    [key: string]: unknown;
+  };
+  [key: string]: unknown;
+};
+
+export type B24ImopenlinesSession = {
+  id: number;
+  closed?: string;
+  parent_id?: number;
+  close_term?: number;
+  [key: string]: unknown;
+};
+
+export type B24TaskData = {
+  FIELDS_BEFORE: {
+    ID: number;
+    TASK_ID: number;
+    [key: string]: unknown;
+  };
+  FIELDS_AFTER: B24TaskFieldsAfter;
+  IS_ACCESSIBLE_BEFORE?: string;
+  IS_ACCESSIBLE_AFTER?: string;
+  [key: string]: unknown;
+};
+
+export type B24TaskFieldsAfter = {
+  ID: number;
+  TASK_ID: number;
+  ACTION?: string;
+  [key: string]: unknown;
+};
+
 /** The typed `data` of each event. */
 export interface B24EventDataMap {
   "CATALOG.MEASURE.ON.ADD": {
@@ -462,25 +787,11 @@ export interface B24EventDataMap {
     [key: string]: unknown;
   };
   "ONCRMADDRESSREGISTER": {
-    FIELDS: {
-      TYPE_ID: number;
-      ENTITY_TYPE_ID: number;
-      ENTITY_ID: number;
-      ANCHOR_ID: number;
-      ANCHOR_TYPE_ID: number;
-      [key: string]: unknown;
-    };
+    FIELDS: B24CrmFields;
     [key: string]: unknown;
   };
   "ONCRMADDRESSUNREGISTER": {
-    FIELDS: {
-      TYPE_ID: number;
-      ENTITY_TYPE_ID: number;
-      ENTITY_ID: number;
-      ANCHOR_ID: number;
-      ANCHOR_TYPE_ID: number;
-      [key: string]: unknown;
-    };
+    FIELDS: B24CrmFields;
     [key: string]: unknown;
   };
   "ONCRMBANKDETAILADD": {
@@ -526,39 +837,19 @@ export interface B24EventDataMap {
     [key: string]: unknown;
   };
   "ONCRMCOMPANYUSERFIELDADD": {
-    FIELDS: {
-      ID: number;
-      ENTITY_ID?: string;
-      FIELD_NAME?: string;
-      [key: string]: unknown;
-    };
+    FIELDS: B24CrmFields2;
     [key: string]: unknown;
   };
   "ONCRMCOMPANYUSERFIELDDELETE": {
-    FIELDS: {
-      ID: number;
-      ENTITY_ID?: string;
-      FIELD_NAME?: string;
-      [key: string]: unknown;
-    };
+    FIELDS: B24CrmFields2;
     [key: string]: unknown;
   };
   "ONCRMCOMPANYUSERFIELDSETENUMVALUES": {
-    FIELDS: {
-      ID: number;
-      ENTITY_ID?: string;
-      FIELD_NAME?: string;
-      [key: string]: unknown;
-    };
+    FIELDS: B24CrmFields2;
     [key: string]: unknown;
   };
   "ONCRMCOMPANYUSERFIELDUPDATE": {
-    FIELDS: {
-      ID: number;
-      ENTITY_ID?: string;
-      FIELD_NAME?: string;
-      [key: string]: unknown;
-    };
+    FIELDS: B24CrmFields2;
     [key: string]: unknown;
   };
   "ONCRMCONTACTADD": {
@@ -583,39 +874,19 @@ export interface B24EventDataMap {
     [key: string]: unknown;
   };
   "ONCRMCONTACTUSERFIELDADD": {
-    FIELDS: {
-      ID: number;
-      ENTITY_ID?: string;
-      FIELD_NAME?: string;
-      [key: string]: unknown;
-    };
+    FIELDS: B24CrmFields2;
     [key: string]: unknown;
   };
   "ONCRMCONTACTUSERFIELDDELETE": {
-    FIELDS: {
-      ID: number;
-      ENTITY_ID?: string;
-      FIELD_NAME?: string;
-      [key: string]: unknown;
-    };
+    FIELDS: B24CrmFields2;
     [key: string]: unknown;
   };
   "ONCRMCONTACTUSERFIELDSETENUMVALUES": {
-    FIELDS: {
-      ID: number;
-      ENTITY_ID?: string;
-      FIELD_NAME?: string;
-      [key: string]: unknown;
-    };
+    FIELDS: B24CrmFields2;
     [key: string]: unknown;
   };
   "ONCRMCONTACTUSERFIELDUPDATE": {
-    FIELDS: {
-      ID: number;
-      ENTITY_ID?: string;
-      FIELD_NAME?: string;
-      [key: string]: unknown;
-    };
+    FIELDS: B24CrmFields2;
     [key: string]: unknown;
   };
   "ONCRMCURRENCYADD": {
@@ -702,66 +973,31 @@ export interface B24EventDataMap {
     [key: string]: unknown;
   };
   "ONCRMDEALUSERFIELDADD": {
-    FIELDS: {
-      ID: number;
-      ENTITY_ID?: string;
-      FIELD_NAME?: string;
-      [key: string]: unknown;
-    };
+    FIELDS: B24CrmFields2;
     [key: string]: unknown;
   };
   "ONCRMDEALUSERFIELDDELETE": {
-    FIELDS: {
-      ID: number;
-      ENTITY_ID?: string;
-      FIELD_NAME?: string;
-      [key: string]: unknown;
-    };
+    FIELDS: B24CrmFields2;
     [key: string]: unknown;
   };
   "ONCRMDEALUSERFIELDSETENUMVALUES": {
-    FIELDS: {
-      ID: number;
-      ENTITY_ID?: string;
-      FIELD_NAME?: string;
-      [key: string]: unknown;
-    };
+    FIELDS: B24CrmFields2;
     [key: string]: unknown;
   };
   "ONCRMDEALUSERFIELDUPDATE": {
-    FIELDS: {
-      ID: number;
-      ENTITY_ID?: string;
-      FIELD_NAME?: string;
-      [key: string]: unknown;
-    };
+    FIELDS: B24CrmFields2;
     [key: string]: unknown;
   };
   "ONCRMDOCUMENTGENERATORDOCUMENTADD": {
-    FIELDS: {
-      ID: number;
-      ENTITY_TYPE_ID: number;
-      ENTITY_ID: number;
-      [key: string]: unknown;
-    };
+    FIELDS: B24CrmFields3;
     [key: string]: unknown;
   };
   "ONCRMDOCUMENTGENERATORDOCUMENTDELETE": {
-    FIELDS: {
-      ID: number;
-      ENTITY_TYPE_ID: number;
-      ENTITY_ID: number;
-      [key: string]: unknown;
-    };
+    FIELDS: B24CrmFields3;
     [key: string]: unknown;
   };
   "ONCRMDOCUMENTGENERATORDOCUMENTUPDATE": {
-    FIELDS: {
-      ID: number;
-      ENTITY_TYPE_ID: number;
-      ENTITY_ID: number;
-      [key: string]: unknown;
-    };
+    FIELDS: B24CrmFields3;
     [key: string]: unknown;
   };
   "ONCRMDYNAMICITEMADD": {
@@ -844,30 +1080,10 @@ export interface B24EventDataMap {
     };
     [key: string]: unknown;
   };
-  "ONCRMINVOICEUSERFIELDADD": {
-    id?: number;
-    entityId?: string;
-    fieldName?: string;
-    [key: string]: unknown;
-  };
-  "ONCRMINVOICEUSERFIELDDELETE": {
-    id?: number;
-    entityId?: string;
-    fieldName?: string;
-    [key: string]: unknown;
-  };
-  "ONCRMINVOICEUSERFIELDSETENUMVALUES": {
-    id?: number;
-    entityId?: string;
-    fieldName?: string;
-    [key: string]: unknown;
-  };
-  "ONCRMINVOICEUSERFIELDUPDATE": {
-    id?: number;
-    entityId?: string;
-    fieldName?: string;
-    [key: string]: unknown;
-  };
+  "ONCRMINVOICEUSERFIELDADD": B24CrmData;
+  "ONCRMINVOICEUSERFIELDDELETE": B24CrmData;
+  "ONCRMINVOICEUSERFIELDSETENUMVALUES": B24CrmData;
+  "ONCRMINVOICEUSERFIELDUPDATE": B24CrmData;
   "ONCRMLEADADD": {
     FIELDS: {
       ID: number;
@@ -890,39 +1106,19 @@ export interface B24EventDataMap {
     [key: string]: unknown;
   };
   "ONCRMLEADUSERFIELDADD": {
-    FIELDS: {
-      ID: number;
-      ENTITY_ID?: string;
-      FIELD_NAME?: string;
-      [key: string]: unknown;
-    };
+    FIELDS: B24CrmFields2;
     [key: string]: unknown;
   };
   "ONCRMLEADUSERFIELDDELETE": {
-    FIELDS: {
-      ID: number;
-      ENTITY_ID?: string;
-      FIELD_NAME?: string;
-      [key: string]: unknown;
-    };
+    FIELDS: B24CrmFields2;
     [key: string]: unknown;
   };
   "ONCRMLEADUSERFIELDSETENUMVALUES": {
-    FIELDS: {
-      ID: number;
-      ENTITY_ID?: string;
-      FIELD_NAME?: string;
-      [key: string]: unknown;
-    };
+    FIELDS: B24CrmFields2;
     [key: string]: unknown;
   };
   "ONCRMLEADUSERFIELDUPDATE": {
-    FIELDS: {
-      ID: number;
-      ENTITY_ID?: string;
-      FIELD_NAME?: string;
-      [key: string]: unknown;
-    };
+    FIELDS: B24CrmFields2;
     [key: string]: unknown;
   };
   "ONCRMMEASUREADD": {
@@ -1031,39 +1227,19 @@ export interface B24EventDataMap {
     [key: string]: unknown;
   };
   "ONCRMQUOTEUSERFIELDADD": {
-    FIELDS: {
-      ID: number;
-      ENTITY_ID?: string;
-      FIELD_NAME?: string;
-      [key: string]: unknown;
-    };
+    FIELDS: B24CrmFields2;
     [key: string]: unknown;
   };
   "ONCRMQUOTEUSERFIELDDELETE": {
-    FIELDS: {
-      ID: number;
-      ENTITY_ID?: string;
-      FIELD_NAME?: string;
-      [key: string]: unknown;
-    };
+    FIELDS: B24CrmFields2;
     [key: string]: unknown;
   };
   "ONCRMQUOTEUSERFIELDSETENUMVALUES": {
-    FIELDS: {
-      ID: number;
-      ENTITY_ID?: string;
-      FIELD_NAME?: string;
-      [key: string]: unknown;
-    };
+    FIELDS: B24CrmFields2;
     [key: string]: unknown;
   };
   "ONCRMQUOTEUSERFIELDUPDATE": {
-    FIELDS: {
-      ID: number;
-      ENTITY_ID?: string;
-      FIELD_NAME?: string;
-      [key: string]: unknown;
-    };
+    FIELDS: B24CrmFields2;
     [key: string]: unknown;
   };
   "ONCRMREQUISITEADD": {
@@ -1088,39 +1264,19 @@ export interface B24EventDataMap {
     [key: string]: unknown;
   };
   "ONCRMREQUISITEUSERFIELDADD": {
-    FIELDS: {
-      ID: number;
-      ENTITY_ID?: string;
-      FIELD_NAME?: string;
-      [key: string]: unknown;
-    };
+    FIELDS: B24CrmFields2;
     [key: string]: unknown;
   };
   "ONCRMREQUISITEUSERFIELDDELETE": {
-    FIELDS: {
-      ID: number;
-      ENTITY_ID?: string;
-      FIELD_NAME?: string;
-      [key: string]: unknown;
-    };
+    FIELDS: B24CrmFields2;
     [key: string]: unknown;
   };
   "ONCRMREQUISITEUSERFIELDSETENUMVALUES": {
-    FIELDS: {
-      ID: number;
-      ENTITY_ID?: string;
-      FIELD_NAME?: string;
-      [key: string]: unknown;
-    };
+    FIELDS: B24CrmFields2;
     [key: string]: unknown;
   };
   "ONCRMREQUISITEUSERFIELDUPDATE": {
-    FIELDS: {
-      ID: number;
-      ENTITY_ID?: string;
-      FIELD_NAME?: string;
-      [key: string]: unknown;
-    };
+    FIELDS: B24CrmFields2;
     [key: string]: unknown;
   };
   "ONCRMTIMELINECOMMENTADD": {
@@ -1165,39 +1321,19 @@ export interface B24EventDataMap {
     [key: string]: unknown;
   };
   "ONCRMTYPEUSERFIELDADD": {
-    FIELDS: {
-      ID: number;
-      ENTITY_ID?: string;
-      FIELD_NAME?: string;
-      [key: string]: unknown;
-    };
+    FIELDS: B24CrmFields2;
     [key: string]: unknown;
   };
   "ONCRMTYPEUSERFIELDDELETE": {
-    FIELDS: {
-      ID: number;
-      ENTITY_ID?: string;
-      FIELD_NAME?: string;
-      [key: string]: unknown;
-    };
+    FIELDS: B24CrmFields2;
     [key: string]: unknown;
   };
   "ONCRMTYPEUSERFIELDSETENUMVALUES": {
-    FIELDS: {
-      ID: number;
-      ENTITY_ID?: string;
-      FIELD_NAME?: string;
-      [key: string]: unknown;
-    };
+    FIELDS: B24CrmFields2;
     [key: string]: unknown;
   };
   "ONCRMTYPEUSERFIELDUPDATE": {
-    FIELDS: {
-      ID: number;
-      ENTITY_ID?: string;
-      FIELD_NAME?: string;
-      [key: string]: unknown;
-    };
+    FIELDS: B24CrmFields2;
     [key: string]: unknown;
   };
   "ONEXTERNALCALLBACKSTART": {
@@ -1256,40 +1392,7 @@ export interface B24EventDataMap {
     [key: string]: unknown;
   };
   "ONIMBOTJOINCHAT": {
-    BOT: { [id: string]: {
-      access_token?: string;
-      expires?: number;
-      expires_in?: number;
-      scope?: string;
-      domain?: string;
-      server_endpoint?: string;
-      status?: string;
-      client_endpoint?: string;
-      member_id?: string;
-      refresh_token?: string;
-      user_id?: number;
-      client_id?: string;
-      application_token?: string;
-      AUTH?: {
-        access_token?: string;
-        expires?: number;
-        expires_in?: number;
-        scope?: string;
-        domain?: string;
-        server_endpoint?: string;
-        status?: string;
-        client_endpoint?: string;
-        member_id?: string;
-        refresh_token?: string;
-        user_id?: number;
-        client_id?: string;
-        application_token?: string;
-        [key: string]: unknown;
-      };
-      BOT_ID: number;
-      BOT_CODE?: string;
-      [key: string]: unknown;
-    } };
+    BOT: { [id: string]: B24ImbotBotItem };
     PARAMS: {
       CHAT_TYPE?: string;
       MESSAGE_TYPE?: string;
@@ -1318,40 +1421,7 @@ export interface B24EventDataMap {
     [key: string]: unknown;
   };
   "ONIMBOTMESSAGEADD": {
-    BOT: { [id: string]: {
-      access_token?: string;
-      expires?: number;
-      expires_in?: number;
-      scope?: string;
-      domain?: string;
-      server_endpoint?: string;
-      status?: string;
-      client_endpoint?: string;
-      member_id?: string;
-      refresh_token?: string;
-      user_id?: number;
-      client_id?: string;
-      application_token?: string;
-      AUTH?: {
-        access_token?: string;
-        expires?: number;
-        expires_in?: number;
-        scope?: string;
-        domain?: string;
-        server_endpoint?: string;
-        status?: string;
-        client_endpoint?: string;
-        member_id?: string;
-        refresh_token?: string;
-        user_id?: number;
-        client_id?: string;
-        application_token?: string;
-        [key: string]: unknown;
-      };
-      BOT_ID: number;
-      BOT_CODE?: string;
-      [key: string]: unknown;
-    } };
+    BOT: { [id: string]: B24ImbotBotItem };
     PARAMS: {
       MESSAGE?: string;
       TEMPLATE_ID?: string;
@@ -1399,56 +1469,11 @@ export interface B24EventDataMap {
       MESSAGE_ORIGINAL?: string;
       [key: string]: unknown;
     };
-    USER?: {
-      ID: number;
-      NAME?: string;
-      FIRST_NAME?: string;
-      LAST_NAME?: string;
-      WORK_POSITION?: string;
-      GENDER?: string;
-      IS_BOT?: string;
-      IS_CONNECTOR?: string;
-      IS_NETWORK?: string;
-      IS_EXTRANET?: string;
-      [key: string]: unknown;
-    };
+    USER?: B24ImbotUser;
     [key: string]: unknown;
   };
   "ONIMBOTMESSAGEDELETE": {
-    BOT: { [id: string]: {
-      access_token?: string;
-      expires?: number;
-      expires_in?: number;
-      scope?: string;
-      domain?: string;
-      server_endpoint?: string;
-      status?: string;
-      client_endpoint?: string;
-      member_id?: string;
-      refresh_token?: string;
-      user_id?: number;
-      client_id?: string;
-      application_token?: string;
-      AUTH?: {
-        access_token?: string;
-        expires?: number;
-        expires_in?: number;
-        scope?: string;
-        domain?: string;
-        server_endpoint?: string;
-        status?: string;
-        client_endpoint?: string;
-        member_id?: string;
-        refresh_token?: string;
-        user_id?: number;
-        client_id?: string;
-        application_token?: string;
-        [key: string]: unknown;
-      };
-      BOT_ID: number;
-      BOT_CODE?: string;
-      [key: string]: unknown;
-    } };
+    BOT: { [id: string]: B24ImbotBotItem };
     PARAMS: {
       ID?: number;
       CHAT_ID?: number;
@@ -1469,56 +1494,11 @@ export interface B24EventDataMap {
       CHAT_ENTITY_TYPE?: string;
       [key: string]: unknown;
     };
-    USER?: {
-      ID: number;
-      NAME?: string;
-      FIRST_NAME?: string;
-      LAST_NAME?: string;
-      WORK_POSITION?: string;
-      GENDER?: string;
-      IS_BOT?: string;
-      IS_CONNECTOR?: string;
-      IS_NETWORK?: string;
-      IS_EXTRANET?: string;
-      [key: string]: unknown;
-    };
+    USER?: B24ImbotUser;
     [key: string]: unknown;
   };
   "ONIMBOTMESSAGEUPDATE": {
-    BOT: { [id: string]: {
-      access_token?: string;
-      expires?: number;
-      expires_in?: number;
-      scope?: string;
-      domain?: string;
-      server_endpoint?: string;
-      status?: string;
-      client_endpoint?: string;
-      member_id?: string;
-      refresh_token?: string;
-      user_id?: number;
-      client_id?: string;
-      application_token?: string;
-      AUTH?: {
-        access_token?: string;
-        expires?: number;
-        expires_in?: number;
-        scope?: string;
-        domain?: string;
-        server_endpoint?: string;
-        status?: string;
-        client_endpoint?: string;
-        member_id?: string;
-        refresh_token?: string;
-        user_id?: number;
-        client_id?: string;
-        application_token?: string;
-        [key: string]: unknown;
-      };
-      BOT_ID: number;
-      BOT_CODE?: string;
-      [key: string]: unknown;
-    } };
+    BOT: { [id: string]: B24ImbotBotItem };
     PARAMS: {
       ID?: number;
       CHAT_ID?: number;
@@ -1543,39 +1523,11 @@ export interface B24EventDataMap {
       MESSAGE_ORIGINAL?: string;
       [key: string]: unknown;
     };
-    USER?: {
-      ID: number;
-      NAME?: string;
-      FIRST_NAME?: string;
-      LAST_NAME?: string;
-      WORK_POSITION?: string;
-      GENDER?: string;
-      IS_BOT?: string;
-      IS_CONNECTOR?: string;
-      IS_NETWORK?: string;
-      IS_EXTRANET?: string;
-      [key: string]: unknown;
-    };
+    USER?: B24ImbotUser;
     [key: string]: unknown;
   };
   "ONIMBOTV2COMMANDADD": {
-    bot: {
-      id: number;
-      code?: string;
-      type?: string;
-      isHidden?: string;
-      isSupportOpenline?: string;
-      isReactionsEnabled?: string;
-      backgroundId?: FormValue;
-      language?: string;
-      moduleId?: string;
-      eventMode?: string;
-      countMessage?: number;
-      countCommand?: number;
-      countChat?: number;
-      countUser?: number;
-      [key: string]: unknown;
-    };
+    bot: B24ImbotBot;
     command: {
       id: number;
       command?: string;
@@ -1583,455 +1535,64 @@ export interface B24EventDataMap {
       context?: string;
       [key: string]: unknown;
     };
-    message: {
-      id: number;
-      chatId?: number;
-      authorId?: number;
-      date?: string;
-      text?: string;
-      isSystem?: string;
-      uuid?: string;
-      forward?: FormValue;
-      params?: FormValue;
-      viewedByOthers?: string;
-      [key: string]: unknown;
-    };
-    chat: {
-      id: number;
-      dialogId?: string;
-      type?: string;
-      name?: string;
-      entityType?: string;
-      owner?: number;
-      avatar?: string;
-      color?: string;
-      [key: string]: unknown;
-    };
-    user: {
-      id: number;
-      active?: string;
-      name?: string;
-      firstName?: string;
-      lastName?: string;
-      workPosition?: string;
-      color?: string;
-      avatar?: string;
-      gender?: string;
-      birthday?: string;
-      extranet?: string;
-      bot?: string;
-      connector?: string;
-      externalAuthId?: string;
-      status?: string;
-      idle?: string;
-      lastActivityDate?: string;
-      absent?: string;
-      departments?: Array<number>;
-      phones?: string;
-      type?: string;
-      [key: string]: unknown;
-    };
+    message: B24ImbotMessage;
+    chat: B24ImbotChat;
+    user: B24ImbotUser2;
     language?: string;
     [key: string]: unknown;
   };
   "ONIMBOTV2CONTEXTGET": {
-    bot: {
-      id: number;
-      code?: string;
-      type?: string;
-      isHidden?: string;
-      isSupportOpenline?: string;
-      isReactionsEnabled?: string;
-      backgroundId?: FormValue;
-      language?: string;
-      moduleId?: string;
-      eventMode?: string;
-      countMessage?: number;
-      countCommand?: number;
-      countChat?: number;
-      countUser?: number;
-      [key: string]: unknown;
-    };
+    bot: B24ImbotBot;
     dialogId?: string;
     context?: FormValue;
-    chat: {
-      id: number;
-      dialogId?: string;
-      type?: string;
-      name?: string;
-      entityType?: string;
-      owner?: number;
-      avatar?: string;
-      color?: string;
-      [key: string]: unknown;
-    };
-    user: {
-      id: number;
-      active?: string;
-      name?: string;
-      firstName?: string;
-      lastName?: string;
-      workPosition?: string;
-      color?: string;
-      avatar?: string;
-      gender?: string;
-      birthday?: string;
-      extranet?: string;
-      bot?: string;
-      connector?: string;
-      externalAuthId?: string;
-      status?: string;
-      idle?: string;
-      lastActivityDate?: string;
-      absent?: string;
-      departments?: Array<number>;
-      phones?: string;
-      type?: string;
-      [key: string]: unknown;
-    };
+    chat: B24ImbotChat;
+    user: B24ImbotUser2;
     language?: string;
     [key: string]: unknown;
   };
   "ONIMBOTV2DELETE": {
-    bot: {
-      id: number;
-      code?: string;
-      type?: string;
-      isHidden?: string;
-      isSupportOpenline?: string;
-      isReactionsEnabled?: string;
-      backgroundId?: FormValue;
-      language?: string;
-      moduleId?: string;
-      eventMode?: string;
-      countMessage?: number;
-      countCommand?: number;
-      countChat?: number;
-      countUser?: number;
-      [key: string]: unknown;
-    };
+    bot: B24ImbotBot;
     [key: string]: unknown;
   };
   "ONIMBOTV2JOINCHAT": {
-    bot: {
-      id: number;
-      code?: string;
-      type?: string;
-      isHidden?: string;
-      isSupportOpenline?: string;
-      isReactionsEnabled?: string;
-      backgroundId?: FormValue;
-      language?: string;
-      moduleId?: string;
-      eventMode?: string;
-      countMessage?: number;
-      countCommand?: number;
-      countChat?: number;
-      countUser?: number;
-      [key: string]: unknown;
-    };
+    bot: B24ImbotBot;
     dialogId?: string;
-    chat: {
-      id: number;
-      dialogId?: string;
-      type?: string;
-      name?: string;
-      entityType?: string;
-      owner?: number;
-      avatar?: string;
-      color?: string;
-      [key: string]: unknown;
-    };
-    user: {
-      id: number;
-      active?: string;
-      name?: string;
-      firstName?: string;
-      lastName?: string;
-      workPosition?: string;
-      color?: string;
-      avatar?: string;
-      gender?: string;
-      birthday?: string;
-      extranet?: string;
-      bot?: string;
-      connector?: string;
-      externalAuthId?: string;
-      status?: string;
-      idle?: string;
-      lastActivityDate?: string;
-      absent?: string;
-      departments?: Array<number>;
-      phones?: string;
-      type?: string;
-      [key: string]: unknown;
-    };
+    chat: B24ImbotChat;
+    user: B24ImbotUser2;
     language?: string;
     [key: string]: unknown;
   };
   "ONIMBOTV2MESSAGEADD": {
-    bot: {
-      id: number;
-      code?: string;
-      type?: string;
-      isHidden?: string;
-      isSupportOpenline?: string;
-      isReactionsEnabled?: string;
-      backgroundId?: FormValue;
-      language?: string;
-      moduleId?: string;
-      eventMode?: string;
-      countMessage?: number;
-      countCommand?: number;
-      countChat?: number;
-      countUser?: number;
-      [key: string]: unknown;
-    };
-    message: {
-      id: number;
-      chatId?: number;
-      authorId?: number;
-      date?: string;
-      text?: string;
-      isSystem?: string;
-      uuid?: string;
-      forward?: FormValue;
-      params?: FormValue;
-      viewedByOthers?: string;
-      [key: string]: unknown;
-    };
-    chat: {
-      id: number;
-      dialogId?: string;
-      type?: string;
-      name?: string;
-      entityType?: string;
-      owner?: number;
-      avatar?: string;
-      color?: string;
-      [key: string]: unknown;
-    };
-    user: {
-      id: number;
-      active?: string;
-      name?: string;
-      firstName?: string;
-      lastName?: string;
-      workPosition?: string;
-      color?: string;
-      avatar?: string;
-      gender?: string;
-      birthday?: string;
-      extranet?: string;
-      bot?: string;
-      connector?: string;
-      externalAuthId?: string;
-      status?: string;
-      idle?: string;
-      lastActivityDate?: string;
-      absent?: string;
-      departments?: Array<number>;
-      phones?: string;
-      type?: string;
-      [key: string]: unknown;
-    };
+    bot: B24ImbotBot;
+    message: B24ImbotMessage;
+    chat: B24ImbotChat;
+    user: B24ImbotUser2;
     language?: string;
     [key: string]: unknown;
   };
   "ONIMBOTV2MESSAGEDELETE": {
-    bot?: {
-      id: number;
-      code?: string;
-      type?: string;
-      isHidden?: string;
-      isSupportOpenline?: string;
-      isReactionsEnabled?: string;
-      backgroundId?: FormValue;
-      language?: string;
-      moduleId?: string;
-      eventMode?: string;
-      countMessage?: number;
-      countCommand?: number;
-      countChat?: number;
-      countUser?: number;
-      [key: string]: unknown;
-    };
-    chat?: {
-      id: number;
-      dialogId?: string;
-      type?: string;
-      name?: string;
-      entityType?: string;
-      owner?: number;
-      avatar?: string;
-      color?: string;
-      [key: string]: unknown;
-    };
-    user?: {
-      id: number;
-      active?: string;
-      name?: string;
-      firstName?: string;
-      lastName?: string;
-      workPosition?: string;
-      color?: string;
-      avatar?: string;
-      gender?: string;
-      birthday?: string;
-      extranet?: string;
-      bot?: string;
-      connector?: string;
-      externalAuthId?: string;
-      status?: string;
-      idle?: string;
-      lastActivityDate?: string;
-      absent?: string;
-      departments?: Array<number>;
-      phones?: string;
-      type?: string;
-      [key: string]: unknown;
-    };
+    bot?: B24ImbotBot;
+    chat?: B24ImbotChat;
+    user?: B24ImbotUser2;
     messageId?: number;
     language?: string;
     [key: string]: unknown;
   };
   "ONIMBOTV2MESSAGEUPDATE": {
-    bot?: {
-      id: number;
-      code?: string;
-      type?: string;
-      isHidden?: string;
-      isSupportOpenline?: string;
-      isReactionsEnabled?: string;
-      backgroundId?: FormValue;
-      language?: string;
-      moduleId?: string;
-      eventMode?: string;
-      countMessage?: number;
-      countCommand?: number;
-      countChat?: number;
-      countUser?: number;
-      [key: string]: unknown;
-    };
-    message?: {
-      id: number;
-      chatId?: number;
-      authorId?: number;
-      date?: string;
-      text?: string;
-      isSystem?: string;
-      uuid?: string;
-      forward?: FormValue;
-      params?: FormValue;
-      viewedByOthers?: string;
-      [key: string]: unknown;
-    };
-    chat?: {
-      id: number;
-      dialogId?: string;
-      type?: string;
-      name?: string;
-      entityType?: string;
-      owner?: number;
-      avatar?: string;
-      color?: string;
-      [key: string]: unknown;
-    };
-    user?: {
-      id: number;
-      active?: string;
-      name?: string;
-      firstName?: string;
-      lastName?: string;
-      workPosition?: string;
-      color?: string;
-      avatar?: string;
-      gender?: string;
-      birthday?: string;
-      extranet?: string;
-      bot?: string;
-      connector?: string;
-      externalAuthId?: string;
-      status?: string;
-      idle?: string;
-      lastActivityDate?: string;
-      absent?: string;
-      departments?: Array<number>;
-      phones?: string;
-      type?: string;
-      [key: string]: unknown;
-    };
+    bot?: B24ImbotBot;
+    message?: B24ImbotMessage;
+    chat?: B24ImbotChat;
+    user?: B24ImbotUser2;
     language?: string;
     [key: string]: unknown;
   };
   "ONIMBOTV2REACTIONCHANGE": {
-    bot: {
-      id: number;
-      code?: string;
-      type?: string;
-      isHidden?: string;
-      isSupportOpenline?: string;
-      isReactionsEnabled?: string;
-      backgroundId?: FormValue;
-      language?: string;
-      moduleId?: string;
-      eventMode?: string;
-      countMessage?: number;
-      countCommand?: number;
-      countChat?: number;
-      countUser?: number;
-      [key: string]: unknown;
-    };
+    bot: B24ImbotBot;
     reaction?: string;
     action?: string;
-    message: {
-      id: number;
-      chatId?: number;
-      authorId?: number;
-      date?: string;
-      text?: string;
-      isSystem?: string;
-      uuid?: string;
-      forward?: FormValue;
-      params?: FormValue;
-      viewedByOthers?: string;
-      [key: string]: unknown;
-    };
-    chat: {
-      id: number;
-      dialogId?: string;
-      type?: string;
-      name?: string;
-      entityType?: string;
-      owner?: number;
-      avatar?: string;
-      color?: string;
-      [key: string]: unknown;
-    };
-    user: {
-      id: number;
-      active?: string;
-      name?: string;
-      firstName?: string;
-      lastName?: string;
-      workPosition?: string;
-      color?: string;
-      avatar?: string;
-      gender?: string;
-      birthday?: string;
-      extranet?: string;
-      bot?: string;
-      connector?: string;
-      externalAuthId?: string;
-      status?: string;
-      idle?: string;
-      lastActivityDate?: string;
-      absent?: string;
-      departments?: Array<number>;
-      phones?: string;
-      type?: string;
-      [key: string]: unknown;
-    };
+    message: B24ImbotMessage;
+    chat: B24ImbotChat;
+    user: B24ImbotUser2;
     language?: string;
     [key: string]: unknown;
   };
@@ -2050,22 +1611,7 @@ export interface B24EventDataMap {
       user_id?: number;
       client_id?: string;
       application_token?: string;
-      AUTH?: {
-        access_token?: string;
-        expires?: number;
-        expires_in?: number;
-        scope?: string;
-        domain?: string;
-        server_endpoint?: string;
-        status?: string;
-        client_endpoint?: string;
-        member_id?: string;
-        refresh_token?: string;
-        user_id?: number;
-        client_id?: string;
-        application_token?: string;
-        [key: string]: unknown;
-      };
+      AUTH?: B24ImbotAuth;
       BOT_ID: number;
       BOT_CODE?: string;
       COMMAND?: string;
@@ -2132,66 +1678,8 @@ export interface B24EventDataMap {
     };
     [key: string]: unknown;
   };
-  "ONIMCONNECTORDIALOGFINISH": {
-    CONNECTOR?: string;
-    LINE: number;
-    DATA: Array<{
-      connector?: {
-        connector_id?: string;
-        line_id?: number;
-        chat_id?: number;
-        user_id?: number;
-        [key: string]: unknown;
-      };
-      session?: {
-        id?: number;
-        closed?: string;
-        parent_id?: number;
-        close_term?: number;
-        [key: string]: unknown;
-      };
-      chat?: {
-        id?: number;
-        [key: string]: unknown;
-      };
-      user?: {
-        id?: number;
-        [key: string]: unknown;
-      };
-      [key: string]: unknown;
-    }>;
-    [key: string]: unknown;
-  };
-  "ONIMCONNECTORDIALOGSTART": {
-    CONNECTOR?: string;
-    LINE: number;
-    DATA: Array<{
-      connector?: {
-        connector_id?: string;
-        line_id?: number;
-        chat_id?: number;
-        user_id?: number;
-        [key: string]: unknown;
-      };
-      session?: {
-        id?: number;
-        closed?: string;
-        parent_id?: number;
-        close_term?: number;
-        [key: string]: unknown;
-      };
-      chat?: {
-        id?: number;
-        [key: string]: unknown;
-      };
-      user?: {
-        id?: number;
-        [key: string]: unknown;
-      };
-      [key: string]: unknown;
-    }>;
-    [key: string]: unknown;
-  };
+  "ONIMCONNECTORDIALOGFINISH": B24ImconnectorData;
+  "ONIMCONNECTORDIALOGSTART": B24ImconnectorData;
   "ONIMCONNECTORLINEDELETE": number;
   "ONIMCONNECTORMESSAGEADD": {
     CONNECTOR?: string;
@@ -2264,338 +1752,37 @@ export interface B24EventDataMap {
     [key: string]: unknown;
   };
   "ONIMV2JOINCHAT": {
-    chat?: {
-      id: number;
-      dialogId?: string;
-      name?: string;
-      type?: string;
-      messageType?: string;
-      owner?: number;
-      color?: string;
-      avatar?: string;
-      description?: string;
-      extranet?: string;
-      containsCollaber?: string;
-      entityType?: string;
-      entityId?: string;
-      entityData1?: string;
-      entityData2?: string;
-      entityData3?: string;
-      entityLink?: FormValue;
-      diskFolderId?: number;
-      permissions?: FormValue;
-      parentChatId?: number;
-      parentMessageId?: number;
-      isNew?: string;
-      textFieldEnabled?: string;
-      backgroundId?: FormValue;
-      [key: string]: unknown;
-    };
-    user?: {
-      id: number;
-      active?: string;
-      name?: string;
-      firstName?: string;
-      lastName?: string;
-      workPosition?: string;
-      color?: string;
-      avatar?: string;
-      gender?: string;
-      birthday?: string;
-      extranet?: string;
-      bot?: string;
-      connector?: string;
-      externalAuthId?: string;
-      status?: string;
-      idle?: string;
-      lastActivityDate?: string;
-      mobileLastDate?: string;
-      desktopLastDate?: string;
-      absent?: string;
-      departments?: Array<number>;
-      phones?: string;
-      website?: string;
-      email?: string;
-      type?: string;
-      [key: string]: unknown;
-    };
+    chat?: B24ImChat;
+    user?: B24ImUser;
     dialogId?: string;
     language?: string;
     [key: string]: unknown;
   };
   "ONIMV2MESSAGEADD": {
-    message: {
-      id: number;
-      chatId?: number;
-      authorId?: number;
-      date?: string;
-      text?: string;
-      isSystem?: string;
-      uuid?: string;
-      forward?: FormValue;
-      params?: FormValue;
-      viewedByOthers?: string;
-      [key: string]: unknown;
-    };
-    chat: {
-      id: number;
-      dialogId?: string;
-      name?: string;
-      type?: string;
-      messageType?: string;
-      owner?: number;
-      color?: string;
-      avatar?: string;
-      description?: string;
-      extranet?: string;
-      containsCollaber?: string;
-      entityType?: string;
-      entityId?: string;
-      entityData1?: string;
-      entityData2?: string;
-      entityData3?: string;
-      entityLink?: FormValue;
-      diskFolderId?: number;
-      permissions?: FormValue;
-      parentChatId?: number;
-      parentMessageId?: number;
-      isNew?: string;
-      textFieldEnabled?: string;
-      backgroundId?: FormValue;
-      [key: string]: unknown;
-    };
-    user: {
-      id: number;
-      active?: string;
-      name?: string;
-      firstName?: string;
-      lastName?: string;
-      workPosition?: string;
-      color?: string;
-      avatar?: string;
-      gender?: string;
-      birthday?: string;
-      extranet?: string;
-      bot?: string;
-      connector?: string;
-      externalAuthId?: string;
-      status?: string;
-      idle?: string;
-      lastActivityDate?: string;
-      mobileLastDate?: string;
-      desktopLastDate?: string;
-      absent?: string;
-      departments?: Array<number>;
-      phones?: string;
-      website?: string;
-      email?: string;
-      type?: string;
-      [key: string]: unknown;
-    };
+    message: B24ImbotMessage;
+    chat: B24ImChat;
+    user: B24ImUser;
     language?: string;
     [key: string]: unknown;
   };
   "ONIMV2MESSAGEDELETE": {
-    chat?: {
-      id: number;
-      dialogId?: string;
-      name?: string;
-      type?: string;
-      messageType?: string;
-      owner?: number;
-      color?: string;
-      avatar?: string;
-      description?: string;
-      extranet?: string;
-      containsCollaber?: string;
-      entityType?: string;
-      entityId?: string;
-      entityData1?: string;
-      entityData2?: string;
-      entityData3?: string;
-      entityLink?: FormValue;
-      diskFolderId?: number;
-      permissions?: FormValue;
-      parentChatId?: number;
-      parentMessageId?: number;
-      isNew?: string;
-      textFieldEnabled?: string;
-      backgroundId?: FormValue;
-      [key: string]: unknown;
-    };
-    user?: {
-      id: number;
-      active?: string;
-      name?: string;
-      firstName?: string;
-      lastName?: string;
-      workPosition?: string;
-      color?: string;
-      avatar?: string;
-      gender?: string;
-      birthday?: string;
-      extranet?: string;
-      bot?: string;
-      connector?: string;
-      externalAuthId?: string;
-      status?: string;
-      idle?: string;
-      lastActivityDate?: string;
-      mobileLastDate?: string;
-      desktopLastDate?: string;
-      absent?: string;
-      departments?: Array<number>;
-      phones?: string;
-      website?: string;
-      email?: string;
-      type?: string;
-      [key: string]: unknown;
-    };
+    chat?: B24ImChat;
+    user?: B24ImUser;
     messageId?: number;
     language?: string;
     [key: string]: unknown;
   };
   "ONIMV2MESSAGEUPDATE": {
-    message?: {
-      id: number;
-      chatId?: number;
-      authorId?: number;
-      date?: string;
-      text?: string;
-      isSystem?: string;
-      uuid?: string;
-      forward?: FormValue;
-      params?: FormValue;
-      viewedByOthers?: string;
-      [key: string]: unknown;
-    };
-    chat?: {
-      id: number;
-      dialogId?: string;
-      name?: string;
-      type?: string;
-      messageType?: string;
-      owner?: number;
-      color?: string;
-      avatar?: string;
-      description?: string;
-      extranet?: string;
-      containsCollaber?: string;
-      entityType?: string;
-      entityId?: string;
-      entityData1?: string;
-      entityData2?: string;
-      entityData3?: string;
-      entityLink?: FormValue;
-      diskFolderId?: number;
-      permissions?: FormValue;
-      parentChatId?: number;
-      parentMessageId?: number;
-      isNew?: string;
-      textFieldEnabled?: string;
-      backgroundId?: FormValue;
-      [key: string]: unknown;
-    };
-    user?: {
-      id: number;
-      active?: string;
-      name?: string;
-      firstName?: string;
-      lastName?: string;
-      workPosition?: string;
-      color?: string;
-      avatar?: string;
-      gender?: string;
-      birthday?: string;
-      extranet?: string;
-      bot?: string;
-      connector?: string;
-      externalAuthId?: string;
-      status?: string;
-      idle?: string;
-      lastActivityDate?: string;
-      mobileLastDate?: string;
-      desktopLastDate?: string;
-      absent?: string;
-      departments?: Array<number>;
-      phones?: string;
-      website?: string;
-      email?: string;
-      type?: string;
-      [key: string]: unknown;
-    };
+    message?: B24ImbotMessage;
+    chat?: B24ImChat;
+    user?: B24ImUser;
     language?: string;
     [key: string]: unknown;
   };
   "ONIMV2REACTIONCHANGE": {
-    message?: {
-      id: number;
-      chatId?: number;
-      authorId?: number;
-      date?: string;
-      text?: string;
-      isSystem?: string;
-      uuid?: string;
-      forward?: FormValue;
-      params?: FormValue;
-      viewedByOthers?: string;
-      [key: string]: unknown;
-    };
-    chat?: {
-      id: number;
-      dialogId?: string;
-      name?: string;
-      type?: string;
-      messageType?: string;
-      owner?: number;
-      color?: string;
-      avatar?: string;
-      description?: string;
-      extranet?: string;
-      containsCollaber?: string;
-      entityType?: string;
-      entityId?: string;
-      entityData1?: string;
-      entityData2?: string;
-      entityData3?: string;
-      entityLink?: FormValue;
-      diskFolderId?: number;
-      permissions?: FormValue;
-      parentChatId?: number;
-      parentMessageId?: number;
-      isNew?: string;
-      textFieldEnabled?: string;
-      backgroundId?: FormValue;
-      [key: string]: unknown;
-    };
-    user?: {
-      id: number;
-      active?: string;
-      name?: string;
-      firstName?: string;
-      lastName?: string;
-      workPosition?: string;
-      color?: string;
-      avatar?: string;
-      gender?: string;
-      birthday?: string;
-      extranet?: string;
-      bot?: string;
-      connector?: string;
-      externalAuthId?: string;
-      status?: string;
-      idle?: string;
-      lastActivityDate?: string;
-      mobileLastDate?: string;
-      desktopLastDate?: string;
-      absent?: string;
-      departments?: Array<number>;
-      phones?: string;
-      website?: string;
-      email?: string;
-      type?: string;
-      [key: string]: unknown;
-    };
+    message?: B24ImbotMessage;
+    chat?: B24ImChat;
+    user?: B24ImUser;
     reaction?: string;
     action?: string;
     language?: string;
@@ -2627,13 +1814,7 @@ export interface B24EventDataMap {
   };
   "ONOPENLINEMESSAGEADD": {
     DATA: Array<{
-      connector: {
-        connector_id?: string;
-        line_id: number;
-        chat_id: number;
-        user_id: number;
-        [key: string]: unknown;
-      };
+      connector: B24ImopenlinesConnector;
       chat: {
         id: number;
         [key: string]: unknown;
@@ -2657,48 +1838,8 @@ export interface B24EventDataMap {
     }>;
     [key: string]: unknown;
   };
-  "ONOPENLINEMESSAGEDELETE": {
-    CONNECTOR?: string;
-    LINE: number;
-    DATA: Array<{
-      im: {
-        chat_id: number;
-        message_id: number;
-        [key: string]: unknown;
-      };
-      message: {
-        id: number;
-        [key: string]: unknown;
-      };
-      chat: {
-        id: number;
-        [key: string]: unknown;
-      };
-      [key: string]: unknown;
-    }>;
-    [key: string]: unknown;
-  };
-  "ONOPENLINEMESSAGEUPDATE": {
-    CONNECTOR?: string;
-    LINE: number;
-    DATA: Array<{
-      im: {
-        chat_id: number;
-        message_id: number;
-        [key: string]: unknown;
-      };
-      message: {
-        id: number;
-        [key: string]: unknown;
-      };
-      chat: {
-        id: number;
-        [key: string]: unknown;
-      };
-      [key: string]: unknown;
-    }>;
-    [key: string]: unknown;
-  };
+  "ONOPENLINEMESSAGEDELETE": B24ImopenlinesData;
+  "ONOPENLINEMESSAGEUPDATE": B24ImopenlinesData;
   "ONORDERDELETED": {
     FIELDS: {
       ID: number;
@@ -2742,77 +1883,19 @@ export interface B24EventDataMap {
     [key: string]: unknown;
   };
   "ONSALEBEFOREORDERDELETE": {
-    FIELDS: {
-      ID: number;
-      XML_ID?: string;
-      ACTION?: string;
-      [key: string]: unknown;
-    };
+    FIELDS: B24SaleFields;
     [key: string]: unknown;
   };
   "ONSALEORDERSAVED": {
-    FIELDS: {
-      ID: number;
-      XML_ID?: string;
-      ACTION?: string;
-      [key: string]: unknown;
-    };
+    FIELDS: B24SaleFields;
     [key: string]: unknown;
   };
   "ONSESSIONFINISH": {
-    DATA: Array<{
-      connector: {
-        connector_id?: string;
-        line_id: number;
-        chat_id: number;
-        user_id: number;
-        [key: string]: unknown;
-      };
-      session: {
-        id: number;
-        closed?: string;
-        parent_id?: number;
-        close_term?: number;
-        [key: string]: unknown;
-      };
-      chat: {
-        id: number;
-        [key: string]: unknown;
-      };
-      user: {
-        id: number;
-        [key: string]: unknown;
-      };
-      [key: string]: unknown;
-    }>;
+    DATA: Array<B24ImopenlinesDataItem2>;
     [key: string]: unknown;
   };
   "ONSESSIONSTART": {
-    DATA: Array<{
-      connector: {
-        connector_id?: string;
-        line_id: number;
-        chat_id: number;
-        user_id: number;
-        [key: string]: unknown;
-      };
-      session: {
-        id: number;
-        closed?: string;
-        parent_id?: number;
-        close_term?: number;
-        [key: string]: unknown;
-      };
-      chat: {
-        id: number;
-        [key: string]: unknown;
-      };
-      user: {
-        id: number;
-        [key: string]: unknown;
-      };
-      [key: string]: unknown;
-    }>;
+    DATA: Array<B24ImopenlinesDataItem2>;
     [key: string]: unknown;
   };
   "ONSHIPMENTDELETED": {
@@ -2902,38 +1985,8 @@ export interface B24EventDataMap {
     IS_ACCESSIBLE_AFTER?: string;
     [key: string]: unknown;
   };
-  "ONTASKCOMMENTDELETE": {
-    FIELDS_BEFORE: {
-      ID: number;
-      TASK_ID: number;
-      [key: string]: unknown;
-    };
-    FIELDS_AFTER: {
-      ID: number;
-      TASK_ID: number;
-      ACTION?: string;
-      [key: string]: unknown;
-    };
-    IS_ACCESSIBLE_BEFORE?: string;
-    IS_ACCESSIBLE_AFTER?: string;
-    [key: string]: unknown;
-  };
-  "ONTASKCOMMENTUPDATE": {
-    FIELDS_BEFORE: {
-      ID: number;
-      TASK_ID: number;
-      [key: string]: unknown;
-    };
-    FIELDS_AFTER: {
-      ID: number;
-      TASK_ID: number;
-      ACTION?: string;
-      [key: string]: unknown;
-    };
-    IS_ACCESSIBLE_BEFORE?: string;
-    IS_ACCESSIBLE_AFTER?: string;
-    [key: string]: unknown;
-  };
+  "ONTASKCOMMENTDELETE": B24TaskData;
+  "ONTASKCOMMENTUPDATE": B24TaskData;
   "ONTASKDELETE": {
     FIELDS_BEFORE: {
       ID: number;
