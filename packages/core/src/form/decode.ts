@@ -63,14 +63,14 @@ function hexValue(code: number): number {
   return lower >= 0x61 && lower <= 0x66 ? lower - 0x57 : -1;
 }
 
-const HEX = /^[0-9A-Fa-f]{2}$/;
-
 function decodeByteByByte(text: string): string {
   const bytes: number[] = [];
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
-    if (code === 0x25 && HEX.test(text.slice(i + 1, i + 3))) {
-      bytes.push(Number.parseInt(text.slice(i + 1, i + 3), 16));
+    const high = code === 0x25 ? hexValue(text.charCodeAt(i + 1)) : -1;
+    const low = high >= 0 ? hexValue(text.charCodeAt(i + 2)) : -1;
+    if (low >= 0) {
+      bytes.push(high * 16 + low);
       i += 2;
     } else if (code < 0x80) {
       bytes.push(code);
