@@ -6,7 +6,7 @@ const packagesDir = fileURLToPath(new URL('./packages/', import.meta.url));
 // CI asks for a JSON report (read for its closing "N passed, N failed" line) through the environment.
 const jsonReport = process.env.B24HOOKS_TEST_REPORT;
 
-const workspaceAlias = [{ find: /^@b24hooks\/([a-z]+)$/, replacement: `${packagesDir}$1/src/index.ts` }];
+const workspaceAlias = [{ find: /^@b24hooks\/([a-z0-9]+)$/, replacement: `${packagesDir}$1/src/index.ts` }];
 
 // Tests run against the TypeScript sources, so a failing test points at the line that changed.
 export default defineConfig({
