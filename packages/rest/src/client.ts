@@ -7,7 +7,7 @@ import { bucketFor, resolveRateLimit, sleep, type RateLimit } from './rate-limit
 import { DEFAULT_OAUTH_SERVER, type AppCredentials } from './refresh.js';
 import { isReadMethod, retryDelay, type RetryPolicy } from './retry.js';
 import { describeAs } from './secrets.js';
-import { oauthTarget, webhookTarget, type EventSource, type Target } from './target.js';
+import { oauthTarget, webhookTarget, type ClientPortal, type EventSource, type Target } from './target.js';
 import { postForm } from './transport.js';
 
 export type RestParams = Record<string, unknown>;
@@ -58,6 +58,8 @@ export interface RestClient {
   batch<K extends string>(commands: BatchCommands<K>, options?: BatchOptions): Promise<BatchResult<K>>;
   /** Every item of a list method, page after page. */
   list<T = any>(method: string, params?: RestParams, options?: ListOptions): AsyncIterable<T>;
+  /** The portal this client calls (from its credentials, or the webhook URL's host). */
+  portal(): Promise<ClientPortal>;
 }
 
 const METHOD_NAME = /^[a-z0-9_]+(\.[a-z0-9_]+)*$/i;
@@ -153,6 +155,7 @@ export function createRestClient(options: RestClientOptions): RestClient {
     callRaw: (method, params) => callRaw(method, params) as never,
     batch: (commands, batchOptions) => runBatch((params, readOnly) => callRaw('batch', params, readOnly), commands, batchOptions),
     list: (method, params, listOptions) => listAll((m, p) => callRaw(m, p), method, params, listOptions),
+    portal: () => target.portal(),
   };
   return describeAs(client, () => ({ kind: 'b24hooks REST client', ...target.view() }));
 }

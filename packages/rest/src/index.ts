@@ -6,6 +6,7 @@ export type { ListOptions } from './list.js';
 export { DEFAULT_RATE_LIMIT, type RateLimit } from './rate-limit.js';
 export { DEFAULT_OAUTH_SERVER, type AppCredentials } from './refresh.js';
 export { isReadMethod } from './retry.js';
-export type { EventSource } from './target.js';
+export type { ClientPortal, EventSource } from './target.js';
 export { createRestFactory, type RestFactory, type RestFactoryOptions } from './factory.js';
 export { verifyInstall, type VerifyInstallOptions } from './verify-install.js';
+export * from './offline/index.js';

@@ -15,6 +15,15 @@ export interface Target {
   renew(expiredToken: string | undefined, error: B24RestError): Promise<void>;
   secrets(): Array<string | undefined>;
   view(): Record<string, unknown>;
+  portal(): Promise<ClientPortal>;
+}
+
+/** The portal a client calls; a webhook URL does not say its `member_id`. */
+export interface ClientPortal {
+  domain: string;
+  memberId?: string;
+  clientEndpoint: string;
+  serverEndpoint?: string;
 }
 
 export function webhookTarget(url: string, allowInsecureHttp: boolean): Target {
@@ -28,6 +37,7 @@ export function webhookTarget(url: string, allowInsecureHttp: boolean): Target {
     },
     secrets: () => [webhook.secret],
     view: () => ({ auth: 'webhook', portal: webhook.host, userId: Number(webhook.userId) }),
+    portal: async () => ({ domain: webhook.host, clientEndpoint: `${webhook.origin}/rest/` }),
   };
 }
 
@@ -143,6 +153,10 @@ export function oauthTarget(options: OAuthTargetOptions): Target {
       await refresh(using, error.method, error);
     },
     secrets: () => [...known, app?.clientSecret],
+    async portal() {
+      const { domain, memberId: member, clientEndpoint, serverEndpoint } = await load();
+      return { domain, memberId: member, clientEndpoint, serverEndpoint };
+    },
     view: () => ({
       auth: 'oauth',
       ...(current ? { portal: current.domain } : {}),

@@ -6,6 +6,7 @@ import { runBatch } from './batch.js';
 import { expiredToken, FakePortalError, invalidCredentials, invalidToken, noAuth, notFoundMethod, queryLimit } from './errors.js';
 import { readBody, requestParams, sendJson } from './http.js';
 import { listHandler } from './list-method.js';
+import { installOfflineQueue, type FakeOfflineQueue } from './offline-queue.js';
 import { answerTokenRequest } from './oauth-endpoint.js';
 import { postPortalEvent } from './post-event.js';
 import { createLeakyBucket } from './rate-limit.js';
@@ -28,6 +29,7 @@ export async function createFakePortal(options: FakePortalOptions = {}): Promise
   const book = createTokenBook(options.tokenLifetimeSeconds ?? 3600);
   let bucket = createLeakyBucket(options.rateLimit ?? DEFAULT_LIMIT);
   let rejectedByLimit = 0;
+  let offline: FakeOfflineQueue;
   const webhook = { userId: options.webhook?.userId ?? 1, secret: options.webhook?.secret ?? randomHex(8) };
   const app = { clientId: options.app?.clientId ?? `local.${randomHex(7)}.${randomHex(4)}`, clientSecret: options.app?.clientSecret ?? randomHex(25) };
 
@@ -147,6 +149,9 @@ export async function createFakePortal(options: FakePortalOptions = {}): Promise
       return rejectedByLimit;
     },
     state: new Map(),
+    get offline() {
+      return offline;
+    },
     method(name, handler) {
       if (typeof handler !== 'function') throw new TypeError(`portal.method("${name}", handler): handler must be a function.`);
       handlers.set(name.toLowerCase(), handler);
@@ -202,6 +207,7 @@ export async function createFakePortal(options: FakePortalOptions = {}): Promise
     LICENSE_TYPE: 'pro100',
     LICENSE_FAMILY: 'pro',
   }));
+  offline = installOfflineQueue(portal);
   portal.method('server.time', () => new Date().toISOString().replace(/\.\d{3}Z$/, '+00:00'));
   return portal;
 }

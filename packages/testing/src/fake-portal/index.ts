@@ -1,6 +1,7 @@
 export { createFakePortal } from './create-fake-portal.js';
 export { FakePortalError } from './errors.js';
 export { fakeAnswer, type FakeAnswer } from './answer.js';
+export type { FakeOfflineEventInput, FakeOfflineQueue, FakeOfflineRecord } from './offline-queue.js';
 export type {
   CallAuth,
   FakePortal,

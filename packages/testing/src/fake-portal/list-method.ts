@@ -9,7 +9,7 @@ function rowId(row: Record<string, unknown>): number {
 }
 
 /** Bitrix24's ID filters: `ID`/`=ID`, `>ID`, `>=ID`, `<ID`, `<=ID`, `!ID`. */
-function matchesFilter(row: Record<string, unknown>, filter: FormValue | undefined): boolean {
+export function matchesFilter(row: Record<string, unknown>, filter: FormValue | undefined): boolean {
   if (filter === undefined || typeof filter === 'string' || Array.isArray(filter)) return true;
   for (const [key, raw] of Object.entries(filter)) {
     const match = /^(>=|<=|>|<|=|!)?(.+)$/.exec(key)!;
@@ -32,7 +32,7 @@ function matchesFilter(row: Record<string, unknown>, filter: FormValue | undefin
   return true;
 }
 
-function ordered(rows: Array<Record<string, unknown>>, order: FormValue | undefined): Array<Record<string, unknown>> {
+export function ordered(rows: Array<Record<string, unknown>>, order: FormValue | undefined): Array<Record<string, unknown>> {
   if (order === undefined || typeof order === 'string' || Array.isArray(order)) return rows;
   const [field, direction] = Object.entries(order)[0] ?? [];
   if (field === undefined) return rows;

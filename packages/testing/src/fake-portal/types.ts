@@ -1,5 +1,6 @@
 import type { FormObject } from '@b24hooks/core';
 import type { SendResult } from '../send.js';
+import type { FakeOfflineQueue } from './offline-queue.js';
 
 /** Who made a call: the incoming webhook's user, or an application token. */
 export type CallAuth = { kind: 'webhook'; userId: number } | { kind: 'oauth'; accessToken: string; userId: number };
@@ -111,6 +112,8 @@ export interface FakePortal {
   readonly rejectedByLimit: number;
   /** A place for extensions (offline events, robots…) to keep their per-portal state. */
   readonly state: Map<string, unknown>;
+  /** The offline-events queue (`event.offline.get/clear/error/list`): tests seed it with `add`. */
+  readonly offline: FakeOfflineQueue;
 
   /** Sets (or replaces) a REST method. Names are case-insensitive, as in Bitrix24. */
   method(name: string, handler: MethodHandler): this;

@@ -1,0 +1,71 @@
+import type { FormLimits } from '@b24hooks/core';
+import type { RestClient } from '../client.js';
+import { readBatch, recordInfo, recordToEvent, type EventPortal, type OfflineRecord } from './record.js';
+import type { DrainResult, OfflineConsumerOptions, OfflineErrorContext } from './types.js';
+
+export type DrainMode = 'pending' | 'failed';
+
+export interface DrainSettings {
+  receiver: OfflineConsumerOptions['receiver'];
+  limit: number;
+  authConnector?: string | undefined;
+  limits?: FormLimits | undefined;
+  report(error: Error, context: OfflineErrorContext): void;
+}
+
+function batchParams(settings: DrainSettings, mode: DrainMode, afterId: number): Record<string, unknown> {
+  const params: Record<string, unknown> = { clear: 0, limit: settings.limit };
+  if (settings.authConnector !== undefined) params.auth_connector = settings.authConnector;
+  // Failed records are released when marked, so a retry walks them by ID to read each one once.
+  if (mode === 'failed') Object.assign(params, { error: 1, filter: { '>ID': afterId }, order: { ID: 'ASC' } });
+  return params;
+}
+
+/** Runs one record's handlers; true when they all succeeded. */
+async function handleRecord(settings: DrainSettings, record: OfflineRecord, processId: string, portal: EventPortal): Promise<boolean> {
+  let event;
+  try {
+    event = recordToEvent(record, portal, processId, settings.limits);
+  } catch (error) {
+    const info = recordInfo(record, processId);
+    settings.report(error instanceof Error ? error : new Error(String(error)), {
+      domain: portal.domain,
+      memberId: portal.memberId,
+      record: { id: info.id, messageId: info.messageId, eventName: record.EVENT_NAME },
+    });
+    return false;
+  }
+  try {
+    await settings.receiver.receive(event);
+    return true;
+  } catch {
+    // The receiver told its onError already (HANDLER_FAILED); the record is marked as an error.
+    return false;
+  }
+}
+
+/**
+ * Batch after batch until `event.offline.get` answers none: reserve, handle in order, then mark
+ * the failures (which releases them from the reservation) before clearing the rest, so a
+ * `MESSAGE_ID` shared by a handled and a failed record can only keep a record, never lose one.
+ */
+export async function drainQueue(settings: DrainSettings, client: RestClient, portal: EventPortal, mode: DrainMode): Promise<DrainResult> {
+  const totals: DrainResult = { received: 0, handled: 0, failed: 0 };
+  let afterId = 0;
+  for (;;) {
+    const { processId, records } = readBatch(await client.call('event.offline.get', batchParams(settings, mode, afterId)));
+    if (records.length === 0) return totals;
+    const handled: string[] = [];
+    const failed: string[] = [];
+    for (const record of records) {
+      totals.received++;
+      const ok = await handleRecord(settings, record, processId, portal);
+      (ok ? handled : failed).push(String(record.MESSAGE_ID ?? ''));
+      afterId = Math.max(afterId, Number(record.ID) || 0);
+    }
+    if (failed.length > 0) await client.call('event.offline.error', { process_id: processId, message_id: failed });
+    if (handled.length > 0) await client.call('event.offline.clear', { process_id: processId, message_id: handled });
+    totals.handled += handled.length;
+    totals.failed += failed.length;
+  }
+}
