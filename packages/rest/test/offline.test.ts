@@ -91,6 +91,33 @@ describe('drain(client)', () => {
     expect(seen).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
+  it('a record that cannot become an event is marked as an error and told to the consumer\'s onError, without its data', async () => {
+    const huge = { FIELDS: { ID: 1, ...Object.fromEntries(Array.from({ length: 2_100 }, (_, index) => [`UF_${index}`, 'x'])) } };
+    portal.offline.add('ONCRMDEALUPDATE', huge, { messageId: 'too-big' });
+    seedDeals(1, 2);
+    const told: Array<{ error: Error; context: unknown }> = [];
+    const receiver = createReceiver({ token: portal.applicationToken });
+    const consumer = createOfflineConsumer({ receiver, onError: (error, context) => void told.push({ error, context }) });
+    await expect(consumer.drain(appClient())).resolves.toEqual({ received: 2, handled: 1, failed: 1 });
+    expect(portal.offline.records()).toEqual([expect.objectContaining({ MESSAGE_ID: 'too-big', ERROR: '1' })]);
+    expect(told).toHaveLength(1);
+    expect(told[0]!.error).toMatchObject({ code: 'MALFORMED_BODY' });
+    expect(told[0]!.context).toEqual({ domain: portal.domain, memberId: portal.memberId, record: { id: 1, messageId: 'too-big', eventName: 'ONCRMDEALUPDATE' } });
+  });
+
+  it('marks failures before clearing: a MESSAGE_ID shared by a handled and a failed record keeps both, loses neither', async () => {
+    portal.offline.add('ONCRMDEALADD', { FIELDS: { ID: 1 } }, { messageId: 'deal-1' });
+    portal.offline.add('ONCRMDEALUPDATE', { FIELDS: { ID: 1 } }, { messageId: 'deal-1' });
+    const receiver = createReceiver({ token: portal.applicationToken }).on('ONCRMDEALUPDATE', () => {
+      throw new Error('no');
+    });
+    await expect(createOfflineConsumer({ receiver }).drain(appClient())).resolves.toEqual({ received: 2, handled: 1, failed: 1 });
+    expect(portal.offline.records().map((record) => [record.EVENT_NAME, record.ERROR])).toEqual([
+      ['ONCRMDEALADD', '1'],
+      ['ONCRMDEALUPDATE', '1'],
+    ]);
+  });
+
   it('retryFailed reads the error-marked records on purpose: once each, cleared when they pass, marked again when not', async () => {
     seedDeals(4);
     let broken = new Set([2, 3, 4]);
