@@ -1,6 +1,6 @@
 import { createReceiver, parseForm, type B24Event } from '@b24hooks/core';
 import { buildEventBody, createFakePortal, type FakePortal } from '@b24hooks/testing';
-import { createOfflineConsumer, createRestClient, isOfflineEvent, type B24OfflineEvent, type RestClient } from '@b24hooks/rest';
+import { createOfflineConsumer, createRestClient, isOfflineEvent, type B24OfflineEvent, type RestClient, type RestClientOptions } from '@b24hooks/rest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 let portal: FakePortal;
@@ -10,9 +10,10 @@ beforeEach(async () => {
 afterEach(() => portal.close());
 
 /** An application's client of the fake portal, as built from an install event's tokens. */
-function appClient(p: FakePortal = portal): RestClient {
+function appClient(p: FakePortal = portal, extra: Partial<RestClientOptions> = {}): RestClient {
   const tokens = p.tokens;
   return createRestClient({
+    ...extra,
     auth: {
       portal: { domain: p.domain, memberId: p.memberId, clientEndpoint: p.clientEndpoint, serverEndpoint: p.serverEndpoint },
       auth: { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresAt: new Date(tokens.expires * 1000) },
@@ -205,6 +206,37 @@ describe('drain(client)', () => {
     const consumer = createOfflineConsumer({ receiver });
     await expect(consumer.drain(createRestClient({ webhook: portal.webhookUrl }))).rejects.toThrow(/application \(OAuth\)/);
     await expect(consumer.drain({} as never)).rejects.toThrow(TypeError);
+  });
+
+  it('retries a confirmation the network cut; one that still fails is sent by the next drain, without running handlers again', async () => {
+    seedDeals(3);
+    let cuts = 0;
+    // Real HTTP for every call that is made; the cut ones never leave the process.
+    const flaky: typeof fetch = (input, init) => {
+      const target = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+      if (target.includes('event.offline.clear') && cuts > 0) {
+        cuts--;
+        return Promise.reject(new TypeError('fetch failed', { cause: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }) }));
+      }
+      return fetch(input, init);
+    };
+    let runs = 0;
+    const receiver = createReceiver({ token: portal.applicationToken }).on('ONCRMDEALUPDATE', () => void runs++);
+    const consumer = createOfflineConsumer({ receiver });
+
+    cuts = 2;
+    await expect(consumer.drain(appClient(portal, { fetch: flaky }))).resolves.toEqual({ received: 3, handled: 3, failed: 0 });
+    expect(portal.offline.records()).toEqual([]);
+
+    seedDeals(2, 4);
+    cuts = 3;
+    await expect(consumer.drain(appClient(portal, { fetch: flaky }))).rejects.toMatchObject({ code: 'NETWORK_ERROR', method: 'event.offline.clear' });
+    expect(runs).toBe(5);
+    expect(portal.offline.pending).toBe(0); // still reserved, hidden from every reader
+    expect(portal.offline.records()).toHaveLength(2);
+    await expect(consumer.drain(appClient())).resolves.toEqual({ received: 0, handled: 0, failed: 0 });
+    expect(portal.offline.records()).toEqual([]);
+    expect(runs).toBe(5);
   });
 
   it('rejects when the portal fails, and the records wait on the portal', async () => {

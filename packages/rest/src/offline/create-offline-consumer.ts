@@ -1,5 +1,6 @@
 import type { B24Event } from '@b24hooks/core';
 import type { RestClient } from '../client.js';
+import { createConfirmations } from './confirm.js';
 import { createLanes } from './lanes.js';
 import { drainQueue, type DrainMode, type DrainSettings } from './drain.js';
 import type { EventPortal } from './record.js';
@@ -58,7 +59,7 @@ export function createOfflineConsumer(options: OfflineConsumerOptions): OfflineC
     }
   }
 
-  const settings: DrainSettings = { receiver, limit, authConnector: options.authConnector, limits: receiver.limits, report };
+  const settings: DrainSettings = { receiver, limit, authConnector: options.authConnector, limits: receiver.limits, confirmations: createConfirmations(), report };
   const lanes = createLanes<DrainResult>();
 
   async function run(client: RestClient, mode: DrainMode, known?: Partial<EventPortal>): Promise<DrainResult> {

@@ -1,5 +1,6 @@
 import type { FormLimits } from '@b24hooks/core';
 import type { RestClient } from '../client.js';
+import type { createConfirmations } from './confirm.js';
 import { readBatch, recordInfo, recordToEvent, type EventPortal, type OfflineRecord } from './record.js';
 import type { DrainResult, OfflineConsumerOptions, OfflineErrorContext } from './types.js';
 
@@ -10,6 +11,7 @@ export interface DrainSettings {
   limit: number;
   authConnector?: string | undefined;
   limits?: FormLimits | undefined;
+  confirmations: ReturnType<typeof createConfirmations>;
   report(error: Error, context: OfflineErrorContext): void;
 }
 
@@ -48,9 +50,11 @@ async function handleRecord(settings: DrainSettings, record: OfflineRecord, proc
  * Batch after batch until `event.offline.get` answers none: reserve, handle in order, then mark
  * the failures (which releases them from the reservation) before clearing the rest, so a
  * `MESSAGE_ID` shared by a handled and a failed record can only keep a record, never lose one.
+ * What earlier drains of the portal could not confirm is sent first.
  */
 export async function drainQueue(settings: DrainSettings, client: RestClient, portal: EventPortal, mode: DrainMode): Promise<DrainResult> {
   const totals: DrainResult = { received: 0, handled: 0, failed: 0 };
+  await settings.confirmations.flush(portal.memberId, client);
   let afterId = 0;
   for (;;) {
     const { processId, records } = readBatch(await client.call('event.offline.get', batchParams(settings, mode, afterId)));
@@ -63,8 +67,7 @@ export async function drainQueue(settings: DrainSettings, client: RestClient, po
       (ok ? handled : failed).push(String(record.MESSAGE_ID ?? ''));
       afterId = Math.max(afterId, Number(record.ID) || 0);
     }
-    if (failed.length > 0) await client.call('event.offline.error', { process_id: processId, message_id: failed });
-    if (handled.length > 0) await client.call('event.offline.clear', { process_id: processId, message_id: handled });
+    await settings.confirmations.confirm(portal.memberId, client, { processId, failed: [...failed], handled: [...handled] });
     totals.handled += handled.length;
     totals.failed += failed.length;
   }
