@@ -139,6 +139,25 @@ describe('drain(client)', () => {
     await expect(consumer.drain(appClient())).resolves.toEqual({ received: 0, handled: 0, failed: 0 });
   });
 
+  it('with the retryFailed option, each drain first reads the earlier failures once, then the new records', async () => {
+    seedDeals(3);
+    let broken = new Set([2]);
+    const seen: number[] = [];
+    const receiver = createReceiver({ token: portal.applicationToken }).on('ONCRMDEALUPDATE', (event) => {
+      seen.push(event.data.FIELDS.ID);
+      if (broken.has(event.data.FIELDS.ID)) throw new Error('broken');
+    });
+    const consumer = createOfflineConsumer({ receiver, retryFailed: true });
+    await expect(consumer.drain(appClient())).resolves.toEqual({ received: 3, handled: 2, failed: 1 });
+    seedDeals(1, 4);
+    await expect(consumer.drain(appClient())).resolves.toEqual({ received: 2, handled: 1, failed: 1 });
+    broken = new Set();
+    await expect(consumer.drain(appClient())).resolves.toEqual({ received: 1, handled: 1, failed: 0 });
+    expect(seen).toEqual([1, 2, 3, 2, 4, 2]);
+    expect(portal.offline.records()).toEqual([]);
+    expect(() => createOfflineConsumer({ receiver, retryFailed: 'yes' as never })).toThrow(/retryFailed/);
+  });
+
   it('gives two concurrent drains of one portal disjoint records (two processes, one queue)', async () => {
     seedDeals(60);
     const byProcess: number[][] = [[], []];

@@ -46,6 +46,8 @@ export function createOfflineConsumer(options: OfflineConsumerOptions): OfflineC
     throw new TypeError('createOfflineConsumer: authConnector must be the non-empty auth_connector the offline bindings were made with.');
   }
   const { receiver } = options;
+  if (options.retryFailed !== undefined && typeof options.retryFailed !== 'boolean') throw new TypeError('createOfflineConsumer: retryFailed must be true or false.');
+  const alwaysRetry = options.retryFailed === true;
 
   function report(error: Error, context: OfflineErrorContext): void {
     try {
@@ -65,7 +67,13 @@ export function createOfflineConsumer(options: OfflineConsumerOptions): OfflineC
   async function run(client: RestClient, mode: DrainMode, known?: Partial<EventPortal>): Promise<DrainResult> {
     checkClient(client, mode === 'failed' ? 'retryFailed(client)' : 'drain(client)');
     const portal = await portalOf(client, known);
-    return lanes.run(portal.memberId, mode, () => drainQueue(settings, client, portal, mode));
+    return lanes.run(portal.memberId, mode, async () => {
+      if (mode === 'failed' || !alwaysRetry) return drainQueue(settings, client, portal, mode);
+      // Old failures first, once each; what fails now is marked and waits for the next drain.
+      const retried = await drainQueue(settings, client, portal, 'failed');
+      const fresh = await drainQueue(settings, client, portal, 'pending');
+      return { received: retried.received + fresh.received, handled: retried.handled + fresh.handled, failed: retried.failed + fresh.failed };
+    });
   }
 
   const consumer: OfflineConsumer = {

@@ -37,6 +37,11 @@ export interface OfflineConsumerOptions {
   /** The `auth_connector` the offline bindings were made with: it names their queue. */
   authConnector?: string;
   /**
+   * `true`: every `drain` first reads the records earlier drains marked as errors (each once, as
+   * `retryFailed` does), then the new ones. Default `false`: failed records wait for `retryFailed`.
+   */
+  retryFailed?: boolean;
+  /**
    * Hears what no caller awaits: a drain started by `ONOFFLINEEVENT` that failed after the
    * delivery was answered, and records that could not be turned into events (handler failures
    * go to the receiver's `onError`). Default: the receiver's logger.
