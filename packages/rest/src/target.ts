@@ -7,11 +7,9 @@ import { parseWebhookUrl } from './webhook-url.js';
 /** Where calls go and how they are authorised: a webhook URL, or an application's tokens. */
 export interface Target {
   kind: 'webhook' | 'oauth';
-  /** The portal's host: the key of its rate-limit bucket. */
-  host(): Promise<string>;
   /** The URL of a method and the parameters that authorise it, with the token they use. */
   prepare(method: string): Promise<{ url: string; auth: Record<string, string>; token?: string }>;
-  /** After `expired_token`: true when a fresh token is ready to try again. */
+  /** After `expired_token`: resolves when a fresh token is ready to try again, or throws. */
   renew(expiredToken: string | undefined, error: B24RestError): Promise<void>;
   secrets(): Array<string | undefined>;
   view(): Record<string, unknown>;
@@ -21,7 +19,6 @@ export function webhookTarget(url: string, allowInsecureHttp: boolean): Target {
   const webhook = parseWebhookUrl(url, allowInsecureHttp);
   return {
     kind: 'webhook',
-    host: async () => webhook.host,
     prepare: async (method) => ({ url: `${webhook.base}${method}.json`, auth: {} }),
     async renew(_token, error) {
       throw error;
@@ -85,11 +82,11 @@ export function oauthTarget(options: OAuthTargetOptions): Target {
   if (current !== undefined) remember(current);
   if (current !== undefined) checkEndpoint(current.clientEndpoint, 'auth client_endpoint', options.allowInsecureHttp);
 
-  async function load(): Promise<B24Credentials> {
+  async function load(method: string): Promise<B24Credentials> {
     if (current !== undefined) return current;
     const stored = await store!.get(memberId!);
     if (stored === undefined) {
-      throw new B24RestError('NO_CREDENTIALS', 'No credentials are stored for this portal; store them (credentialsFromEvent) when the application is installed.', {});
+      throw new B24RestError('NO_CREDENTIALS', `${method}: no credentials are stored for this portal; store them (credentialsFromEvent) when the application is installed.`, { method });
     }
     checkEndpoint(stored.clientEndpoint, 'the stored client_endpoint', options.allowInsecureHttp);
     current = remember(stored);
@@ -125,11 +122,8 @@ export function oauthTarget(options: OAuthTargetOptions): Target {
 
   return {
     kind: 'oauth',
-    async host() {
-      return new URL((await load()).clientEndpoint).host;
-    },
     async prepare(method) {
-      let using = await load();
+      let using = await load(method);
       if (using.expiresAt !== undefined && using.expiresAt.getTime() - Date.now() < EXPIRY_SOON_MS && app !== undefined && using.refreshToken) {
         await refresh(using, method);
         using = current!;
@@ -138,7 +132,7 @@ export function oauthTarget(options: OAuthTargetOptions): Target {
       return { url: `${base}${method}.json`, auth: { auth: using.accessToken }, token: using.accessToken };
     },
     async renew(expiredToken, error) {
-      const using = await load();
+      const using = await load(error.method);
       if (expiredToken !== undefined && using.accessToken !== expiredToken) return; // refreshed meanwhile
       await refresh(using, error.method, error);
     },
