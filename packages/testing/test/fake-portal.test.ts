@@ -156,6 +156,45 @@ describe('createFakePortal: the REST wire format over real HTTP', () => {
     expect(install.auth).toMatchObject({ access_token: portal.tokens.accessToken, refresh_token: portal.tokens.refreshToken, member_id: portal.memberId });
   });
 
+  it('posts robot calls as Bitrix24 encodes them (no event; workflow_id, event_token, properties, auth)', async () => {
+    portal = await createFakePortal();
+    let body = '';
+    const receiver = createServer((req, res) => {
+      req.on('data', (chunk) => (body += chunk));
+      req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}'));
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/b24`;
+      await portal.postRobotCall(url, { code: 'find_deal', properties: { phone: '+49 30 1234', tries: 3 }, document: ['crm', 'CCrmDocumentDeal', 'DEAL_18'], eventToken: 'evt|find_deal|1', timeoutDuration: 60 });
+    } finally {
+      receiver.close();
+    }
+    const form = parseForm(body) as any;
+    expect(form.event).toBeUndefined();
+    expect(form).toMatchObject({
+      code: 'find_deal',
+      document_id: ['crm', 'CCrmDocumentDeal', 'DEAL_18'],
+      document_type: ['crm', 'CCrmDocumentDeal', 'DEAL'],
+      event_token: 'evt|find_deal|1',
+      properties: { phone: '+49 30 1234', tries: '3' },
+      use_subscription: 'Y',
+      timeout_duration: '60',
+      auth: { member_id: portal.memberId, application_token: portal.applicationToken, access_token: portal.tokens.accessToken },
+    });
+    expect(form.workflow_id).toMatch(/\S+/);
+    expect(Object.keys(form).at(-1)).toBe('auth');
+  });
+
+  it('a handler that throws something else answers 500 and is recorded so', async () => {
+    portal = await createFakePortal();
+    portal.method('broken.get', () => {
+      throw new Error('bug in the test handler');
+    });
+    expect(await post(`${portal.webhookUrl}broken.get`)).toMatchObject({ status: 500, body: { error: 'INTERNAL_SERVER_ERROR' } });
+    expect(portal.calls[0]).toMatchObject({ status: 500, error: 'INTERNAL_SERVER_ERROR' });
+  });
+
   it('leaves room for more methods and per-portal state', async () => {
     portal = await createFakePortal();
     portal.state.set('queue', [1, 2]);

@@ -7,7 +7,7 @@ import { expiredToken, FakePortalError, invalidCredentials, invalidToken, noAuth
 import { readBody, requestParams, sendJson } from './http.js';
 import { listHandler } from './list-method.js';
 import { answerTokenRequest } from './oauth-endpoint.js';
-import { postPortalEvent } from './post-event.js';
+import { postPortalEvent, postPortalRobotCall } from './post-event.js';
 import { createLeakyBucket } from './rate-limit.js';
 import { createTokenBook, randomHex } from './tokens.js';
 import type { CallAuth, FakePortal, FakePortalOptions, FakeRateLimit, MethodHandler, RecordedCall, RecordedRefresh } from './types.js';
@@ -61,10 +61,9 @@ export async function createFakePortal(options: FakePortalOptions = {}): Promise
     try {
       return await dispatch(method, params, auth, inBatch);
     } catch (error) {
-      if (error instanceof FakePortalError) {
-        entry.error = error.code;
-        if (!inBatch) entry.status = error.status;
-      }
+      const refusal = error instanceof FakePortalError;
+      entry.error = refusal ? error.code : 'INTERNAL_SERVER_ERROR';
+      if (!inBatch) entry.status = refusal ? error.status : 500;
       throw error;
     }
   }
@@ -182,6 +181,7 @@ export async function createFakePortal(options: FakePortalOptions = {}): Promise
       };
     },
     postEvent: (target, name, eventOptions) => postPortalEvent(portal, target, name, eventOptions),
+    postRobotCall: (target, robotOptions) => postPortalRobotCall(portal, target, robotOptions),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
