@@ -7,6 +7,21 @@ import { afterEach, describe, expect, it } from 'vitest';
 let portal: FakePortal;
 afterEach(() => portal?.close());
 
+/** A server that answers 200 and keeps every body it was posted. */
+async function startCollector(): Promise<{ url: string; bodies: string[]; close(): void }> {
+  const bodies: string[] = [];
+  const server = createServer((req, res) => {
+    let text = '';
+    req.on('data', (chunk) => (text += chunk));
+    req.on('end', () => {
+      bodies.push(text);
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/b24`, bodies, close: () => server.close() };
+}
+
 async function post(url: string, body = '', type = 'application/x-www-form-urlencoded') {
   const response = await fetch(url, { method: 'POST', headers: { 'content-type': type }, body });
   return { status: response.status, body: (await response.json()) as Record<string, any> };
@@ -131,22 +146,12 @@ describe('createFakePortal: the REST wire format over real HTTP', () => {
 
   it('posts PHP-encoded events from this portal to a URL, with or without OAuth tokens', async () => {
     portal = await createFakePortal();
-    const bodies: string[] = [];
-    const receiver = createServer((req, res) => {
-      let text = '';
-      req.on('data', (chunk) => (text += chunk));
-      req.on('end', () => {
-        bodies.push(text);
-        res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
-      });
-    });
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/b24`;
+    const { url, bodies, close } = await startCollector();
     try {
       expect((await portal.postEvent(url, 'ONCRMDEALUPDATE', { oauth: false, data: { FIELDS: { ID: 662 } } })).status).toBe(200);
       await portal.postEvent(url, 'ONAPPINSTALL');
     } finally {
-      receiver.close();
+      close();
     }
     const webhook = parseForm(bodies[0]!) as any;
     expect(webhook.event).toBe('ONCRMDEALUPDATE');
@@ -158,19 +163,13 @@ describe('createFakePortal: the REST wire format over real HTTP', () => {
 
   it('posts robot calls as Bitrix24 encodes them (no event; workflow_id, event_token, properties, auth)', async () => {
     portal = await createFakePortal();
-    let body = '';
-    const receiver = createServer((req, res) => {
-      req.on('data', (chunk) => (body += chunk));
-      req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}'));
-    });
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const { url, bodies, close } = await startCollector();
     try {
-      const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/b24`;
       await portal.postRobotCall(url, { code: 'find_deal', properties: { phone: '+49 30 1234', tries: 3 }, document: ['crm', 'CCrmDocumentDeal', 'DEAL_18'], eventToken: 'evt|find_deal|1', timeoutDuration: 60 });
     } finally {
-      receiver.close();
+      close();
     }
-    const form = parseForm(body) as any;
+    const form = parseForm(bodies[0]!) as any;
     expect(form.event).toBeUndefined();
     expect(form).toMatchObject({
       code: 'find_deal',
