@@ -1,4 +1,4 @@
-import { encodeForm } from '@b24hooks/core';
+import { encodeForm, type B24Logger } from '@b24hooks/core';
 import { runBatch, type BatchCommands, type BatchOptions, type BatchResult } from './batch.js';
 import type { B24Credentials, CredentialStore } from './credentials.js';
 import { B24RestError } from './errors.js';
@@ -40,6 +40,8 @@ export interface RestClientOptions {
   /** Allow plain http to hosts other than loopback. */
   allowInsecureHttp?: boolean;
   fetch?: typeof fetch;
+  /** Told of each retry and refresh (`warn`): method, code, delay; never a token or secret. */
+  logger?: B24Logger;
 }
 
 export interface RawResult<T = unknown> {
@@ -102,6 +104,14 @@ export function createRestClient(options: RestClientOptions): RestClient {
     });
   }
 
+  function log(message: string, details: Record<string, unknown>): void {
+    try {
+      options.logger?.warn(message, details);
+    } catch {
+      // A failing logger must not fail the call.
+    }
+  }
+
   async function request(method: string, params: RestParams, readOnly: boolean): Promise<Record<string, unknown>> {
     let attempt = 0;
     let renewed = false;
@@ -118,12 +128,14 @@ export function createRestClient(options: RestClientOptions): RestClient {
         if (error.code === 'QUERY_LIMIT_EXCEEDED' && limit !== false) bucketFor(host, limit).full();
         if (target.kind === 'oauth' && (error.code === 'expired_token' || error.code === 'invalid_token') && !renewed) {
           renewed = true;
+          log('b24hooks: the access token was refused; renewing it', { method, code: error.code, portal: host });
           await target.renew(prepared.token, error);
           continue;
         }
         const delay = retryDelay(error, attempt, policy, readOnly);
         if (delay === undefined || delay > maxRetryWaitMs) throw error;
         attempt++;
+        log('b24hooks: retrying a REST call', { method, code: error.code, attempt, delayMs: Math.round(delay), portal: host });
         await sleep(delay);
       }
     }
