@@ -1,8 +1,9 @@
-import { encodeForm, type B24Logger } from '@b24hooks/core';
+import type { B24Logger } from '@b24hooks/core';
 import { runBatch, type BatchCommands, type BatchOptions, type BatchResult } from './batch.js';
 import type { B24Credentials, CredentialStore } from './credentials.js';
 import { B24RestError } from './errors.js';
 import { listAll, type ListOptions } from './list.js';
+import { encodeParams } from './params.js';
 import { bucketFor, resolveRateLimit, sleep, type RateLimit } from './rate-limit.js';
 import { DEFAULT_OAUTH_SERVER, type AppCredentials } from './refresh.js';
 import { isReadMethod, retryDelay, type RetryPolicy } from './retry.js';
@@ -120,7 +121,7 @@ export function createRestClient(options: RestClientOptions): RestClient {
       const host = new URL(prepared.url).host;
       if (limit !== false) await bucketFor(host, limit).take();
       try {
-        const body = encodeForm({ ...params, ...prepared.auth });
+        const body = encodeParams({ ...params, ...prepared.auth });
         const answer = await postForm(prepared.url, body, { fetch: fetchImpl, timeoutMs, method, secrets: target.secrets, host });
         return answer.body;
       } catch (error) {
