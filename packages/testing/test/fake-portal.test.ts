@@ -195,7 +195,8 @@ describe('createFakePortal: the REST wire format over real HTTP', () => {
   });
 
   it('leaves room for more methods and per-portal state', async () => {
-    portal = await createFakePortal();
+    portal = await createFakePortal({ methods: { 'user.current': () => ({ ID: '1' }) } });
+    expect((await post(`${portal.webhookUrl}user.current`)).body.result).toEqual({ ID: '1' });
     portal.state.set('queue', [1, 2]);
     portal.method('EVENT.OFFLINE.GET', (_params, context) => context.portal.state.get('queue'));
     expect((await post(`${portal.webhookUrl}event.offline.get`)).body.result).toEqual([1, 2]);

@@ -203,6 +203,7 @@ export async function createFakePortal(options: FakePortalOptions = {}): Promise
     LICENSE_FAMILY: 'pro',
   }));
   portal.method('server.time', () => new Date().toISOString().replace(/\.\d{3}Z$/, '+00:00'));
+  for (const [name, handler] of Object.entries(options.methods ?? {})) portal.method(name, handler);
   return portal;
 }
 

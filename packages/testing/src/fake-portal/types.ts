@@ -72,6 +72,8 @@ export interface FakePortalOptions {
   tokenLifetimeSeconds?: number;
   /** The port to listen on (default: any free one). */
   port?: number;
+  /** Methods to set from the start (as `portal.method(name, handler)` does). */
+  methods?: Record<string, MethodHandler>;
 }
 
 export interface PostEventOptions {
