@@ -87,6 +87,14 @@ export function createRestClient(options: RestClientOptions): RestClient {
   };
   const maxRetryWaitMs = nonNegative(options.maxRetryWaitMs, 120_000, 'maxRetryWaitMs');
   const limit = resolveRateLimit(options.rateLimit);
+  function log(message: string, details: Record<string, unknown>): void {
+    try {
+      options.logger?.warn(message, details);
+    } catch {
+      // A failing logger must not fail the call.
+    }
+  }
+
   let target: Target;
   if (options.webhook !== undefined) {
     if (options.auth !== undefined || options.memberId !== undefined) throw new TypeError('Give createRestClient either webhook or auth/memberId, not both.');
@@ -102,15 +110,8 @@ export function createRestClient(options: RestClientOptions): RestClient {
       fetch: fetchImpl,
       timeoutMs,
       allowInsecureHttp,
+      log,
     });
-  }
-
-  function log(message: string, details: Record<string, unknown>): void {
-    try {
-      options.logger?.warn(message, details);
-    } catch {
-      // A failing logger must not fail the call.
-    }
   }
 
   async function request(method: string, params: RestParams, readOnly: boolean): Promise<Record<string, unknown>> {

@@ -43,6 +43,7 @@ export interface OAuthTargetOptions {
   fetch: typeof fetch;
   timeoutMs: number;
   allowInsecureHttp: boolean;
+  log: (message: string, details: Record<string, unknown>) => void;
 }
 
 function initialCredentials(auth: EventSource | B24Credentials): B24Credentials | undefined {
@@ -112,8 +113,18 @@ export function oauthTarget(options: OAuthTargetOptions): Target {
     }
     const fresh = await sharedRefresh(from.memberId || from.domain, from.accessToken, async () => {
       const renewed = await refreshTokens({ app, oauthServer: options.oauthServer, current: from, fetch: options.fetch, timeoutMs: options.timeoutMs, allowInsecureHttp: options.allowInsecureHttp, method });
-      await store?.set(renewed.memberId, renewed);
-      await options.onRefresh?.({ ...renewed });
+      // The old refresh token is spent now: a store or callback failing must not lose the new
+      // tokens too, so the calls go on with them and the failure is logged.
+      try {
+        await store?.set(renewed.memberId, renewed);
+      } catch (failure) {
+        options.log('b24hooks: could not store refreshed credentials', { memberId: renewed.memberId, error: failure instanceof Error ? failure.name : typeof failure });
+      }
+      try {
+        await options.onRefresh?.({ ...renewed });
+      } catch (failure) {
+        options.log('b24hooks: onRefresh threw', { memberId: renewed.memberId, error: failure instanceof Error ? failure.name : typeof failure });
+      }
       return renewed;
     });
     checkEndpoint(fresh.clientEndpoint, 'the refreshed client_endpoint', options.allowInsecureHttp);
