@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { call } from './call.js';
 import { listEvents } from './events.js';
 import { replay } from './replay.js';
 import { EXIT, EXIT_CODES_HELP, toCliError, type CliIO } from './shared.js';
@@ -12,6 +13,7 @@ Commands:
   trigger <EVENT> --url <url> --token <token>   post one documented event (PHP-encoded, with auth)
   replay <file> --url <url>                     post a captured body again (form or JSON)
   events [FILTER] [--scope <scope>]              list the events b24hooks knows
+  call <webhook-url>/<method> [key=value ...]    call a REST method through an incoming webhook
 
 Run \`b24hooks <command> --help\` for a command's options.
   -h, --help       this help
@@ -45,6 +47,8 @@ export async function main(args: string[], io: CliIO = nodeIO): Promise<number> 
         return await replay(rest, io);
       case 'events':
         return listEvents(rest, io);
+      case 'call':
+        return await call(rest, io);
       case undefined:
       case '-h':
       case '--help':
@@ -56,7 +60,7 @@ export async function main(args: string[], io: CliIO = nodeIO): Promise<number> 
         io.stdout.write(`${await version()}\n`);
         return EXIT.OK;
       default:
-        io.stderr.write(`b24hooks: unknown command "${command}". Commands: trigger, replay, events (see b24hooks --help).\n`);
+        io.stderr.write(`b24hooks: unknown command "${command}". Commands: trigger, replay, events, call (see b24hooks --help).\n`);
         return EXIT.USAGE;
     }
   } catch (caught) {

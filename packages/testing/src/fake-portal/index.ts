@@ -11,6 +11,7 @@ export type {
   MethodContext,
   MethodHandler,
   PostEventOptions,
+  PostRobotCallOptions,
   RecordedCall,
   RecordedRefresh,
 } from './types.js';
