@@ -258,6 +258,16 @@ describe('drain(client)', () => {
     expect(runs).toBe(5);
   });
 
+  it('stops instead of looping when the portal keeps answering records it was told to clear', async () => {
+    const stuck = { ID: '7', TIMESTAMP_X: '2026-01-01T03:00:00+03:00', EVENT_NAME: 'ONCRMDEALUPDATE', EVENT_DATA: { FIELDS: { ID: 7 } }, EVENT_ADDITIONAL: false, MESSAGE_ID: '7' };
+    portal.method('event.offline.get', () => ({ process_id: 'p1', events: [stuck] }));
+    portal.method('event.offline.clear', () => true);
+    let runs = 0;
+    const receiver = createReceiver({ token: portal.applicationToken }).on('ONCRMDEALUPDATE', () => void runs++);
+    await expect(createOfflineConsumer({ receiver }).drain(appClient())).rejects.toThrow(/does not remove cleared records/);
+    expect(runs).toBe(4); // the first time, then three batches of nothing new
+  });
+
   it('rejects when the portal fails, and the records wait on the portal', async () => {
     seedDeals(2);
     const receiver = createReceiver({ token: portal.applicationToken });

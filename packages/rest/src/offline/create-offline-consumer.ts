@@ -64,6 +64,16 @@ export function createOfflineConsumer(options: OfflineConsumerOptions): OfflineC
   const settings: DrainSettings = { receiver, limit, authConnector: options.authConnector, limits: receiver.limits, confirmations: createConfirmations(), report };
   const lanes = createLanes<DrainResult>();
 
+  const active = new Set<Promise<unknown>>();
+
+  /** Counts a drain as active from the first moment, before its pass is queued. */
+  function track<T>(promise: Promise<T>): Promise<T> {
+    active.add(promise);
+    const done = () => void active.delete(promise);
+    promise.then(done, done);
+    return promise;
+  }
+
   async function run(client: RestClient, mode: DrainMode, known?: Partial<EventPortal>): Promise<DrainResult> {
     checkClient(client, mode === 'failed' ? 'retryFailed(client)' : 'drain(client)');
     const portal = await portalOf(client, known);
@@ -77,15 +87,15 @@ export function createOfflineConsumer(options: OfflineConsumerOptions): OfflineC
   }
 
   const consumer: OfflineConsumer = {
-    drain: (client) => run(client, 'pending'),
-    retryFailed: (client) => run(client, 'failed'),
+    drain: (client) => track(run(client, 'pending')),
+    retryFailed: (client) => track(run(client, 'failed')),
     attach(online, clientFor, attachOptions: AttachOptions = {}) {
       if (online === null || typeof online?.on !== 'function') throw new TypeError('attach(receiver, clientFor): receiver must be a receiver (createReceiver).');
       if (typeof clientFor !== 'function') throw new TypeError('attach(receiver, clientFor): clientFor must build a REST client from the ONOFFLINEEVENT (e.g. createRestFactory).');
       const waitMs = attachOptions.waitMs ?? DEFAULT_WAIT_MS;
       if (!(waitMs >= 0) || !Number.isFinite(waitMs)) throw new TypeError('attach: waitMs must be a number of milliseconds >= 0.');
       online.on('ONOFFLINEEVENT', async (event: B24Event<'ONOFFLINEEVENT'>) => {
-        const drained = run(await clientFor(event), 'pending', event.portal);
+        const drained = track(Promise.resolve().then(async () => run(await clientFor(event), 'pending', event.portal)));
         // Long drains go on after the delivery is answered: Bitrix24 waits for no one, the records wait on the portal.
         let timer: NodeJS.Timeout | undefined;
         const waited = new Promise<'waiting'>((resolve) => {
@@ -102,7 +112,9 @@ export function createOfflineConsumer(options: OfflineConsumerOptions): OfflineC
       });
       return consumer;
     },
-    idle: () => lanes.idle(),
+    async idle() {
+      while (active.size > 0) await Promise.allSettled([...active]);
+    },
   };
   return consumer;
 }

@@ -52,16 +52,28 @@ async function handleRecord(settings: DrainSettings, record: OfflineRecord, proc
  * `MESSAGE_ID` shared by a handled and a failed record can only keep a record, never lose one.
  * What earlier drains of the portal could not confirm is sent first.
  */
+/** All-repeat batches in a row after which a pass stops: a portal that keeps confirmed records. */
+const MAX_REPEATED_BATCHES = 3;
+
 export async function drainQueue(settings: DrainSettings, client: RestClient, portal: EventPortal, mode: DrainMode): Promise<DrainResult> {
   const totals: DrainResult = { received: 0, handled: 0, failed: 0 };
   await settings.confirmations.flush(portal.memberId, client);
+  // A record changed again during the drain comes back, usually with a new TIMESTAMP_X, and is
+  // handled again. Batches of nothing but records this pass already confirmed, again and again,
+  // mean the portal does not remove them: stop rather than loop forever.
+  const seen = new Set<string>();
+  let repeatedBatches = 0;
   let afterId = 0;
   for (;;) {
     const { processId, records } = readBatch(await client.call('event.offline.get', batchParams(settings, mode, afterId)));
     if (records.length === 0) return totals;
     const handled: string[] = [];
     const failed: string[] = [];
+    let repeated = 0;
     for (const record of records) {
+      const key = `${String(record.ID)}@${String(record.TIMESTAMP_X)}`;
+      if (seen.has(key)) repeated++;
+      seen.add(key);
       totals.received++;
       const ok = await handleRecord(settings, record, processId, portal);
       (ok ? handled : failed).push(String(record.MESSAGE_ID ?? ''));
@@ -70,5 +82,11 @@ export async function drainQueue(settings: DrainSettings, client: RestClient, po
     await settings.confirmations.confirm(portal.memberId, client, { processId, failed: [...failed], handled: [...handled] });
     totals.handled += handled.length;
     totals.failed += failed.length;
+    repeatedBatches = repeated === records.length ? repeatedBatches + 1 : 0;
+    if (repeatedBatches >= MAX_REPEATED_BATCHES) {
+      throw new Error(
+        `event.offline.get answered the records this drain had already confirmed, ${MAX_REPEATED_BATCHES} batches in a row; the portal does not remove cleared records, so the drain stopped instead of looping.`,
+      );
+    }
   }
 }

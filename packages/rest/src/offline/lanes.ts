@@ -20,7 +20,6 @@ interface Lane<T> {
  */
 export function createLanes<T>() {
   const lanes = new Map<string, Lane<T>>();
-  const idleWaiters: Array<() => void> = [];
 
   async function work(key: string, lane: Lane<T>): Promise<void> {
     for (;;) {
@@ -37,7 +36,6 @@ export function createLanes<T>() {
     }
     // Synchronous with the check above: an ask can never find the lane gone while a pass runs.
     lanes.delete(key);
-    if (lanes.size === 0) for (const wake of idleWaiters.splice(0)) wake();
   }
 
   return {
@@ -60,10 +58,5 @@ export function createLanes<T>() {
         if (starting) void work(key, lane);
       });
     },
-    idle(): Promise<void> {
-      if (lanes.size === 0) return Promise.resolve();
-      return new Promise((resolve) => idleWaiters.push(resolve));
-    },
-    busy: (key: string) => lanes.has(key),
   };
 }
