@@ -268,6 +268,18 @@ describe('drain(client)', () => {
     expect(runs).toBe(4); // the first time, then three batches of nothing new
   });
 
+  it('refuses answers that are not a reservation (BAD_RESPONSE), running no handler', async () => {
+    let runs = 0;
+    const receiver = createReceiver({ token: portal.applicationToken }).onAny(() => void runs++);
+    const consumer = createOfflineConsumer({ receiver });
+    const record = { ID: '1', TIMESTAMP_X: '2026-01-01T03:00:00+03:00', EVENT_NAME: 'ONCRMDEALUPDATE', EVENT_DATA: { FIELDS: { ID: 1 } }, MESSAGE_ID: '1' };
+    for (const answer of [true, { process_id: null, events: [record] }, { process_id: 'p', events: [{ ...record, EVENT_NAME: 5 }] }, { process_id: 'p' }]) {
+      portal.method('event.offline.get', () => answer);
+      await expect(consumer.drain(appClient())).rejects.toMatchObject({ name: 'B24RestError', code: 'BAD_RESPONSE', method: 'event.offline.get' });
+    }
+    expect(runs).toBe(0);
+  });
+
   it('rejects when the portal fails, and the records wait on the portal', async () => {
     seedDeals(2);
     const receiver = createReceiver({ token: portal.applicationToken });

@@ -1,4 +1,5 @@
 import { normalizeForm, toEvent, type B24Event, type FormLimits, type FormObject } from '@b24hooks/core';
+import { B24RestError } from '../errors.js';
 import type { B24OfflineEvent, B24OfflineInfo } from './types.js';
 
 /** One record of an `event.offline.get` answer, as Bitrix24 sends it. */
@@ -24,24 +25,26 @@ export interface EventPortal {
   serverEndpoint: string;
 }
 
+const badAnswer = (message: string) => new B24RestError('BAD_RESPONSE', `event.offline.get: ${message}`, { method: 'event.offline.get' });
+
 /** Reads `{ process_id, events }`; an answer of any other shape is refused rather than guessed at. */
 export function readBatch(answer: unknown): OfflineBatch {
   const body = answer as { process_id?: unknown; events?: unknown } | null;
   // PHP's json_encode writes an empty list as [] and a list of records as an array.
   const events = body?.events;
   if (body === null || typeof body !== 'object' || !(Array.isArray(events) || (events !== null && typeof events === 'object'))) {
-    throw new TypeError('event.offline.get answered without an events list; is this a Bitrix24 portal?');
+    throw badAnswer('the answer has no events list; is this a Bitrix24 portal?');
   }
   const records = (Array.isArray(events) ? events : Object.values(events as object)) as OfflineRecord[];
   for (const record of records) {
     if (record === null || typeof record !== 'object' || typeof record.EVENT_NAME !== 'string' || record.ID === undefined) {
-      throw new TypeError('event.offline.get answered a record without ID or EVENT_NAME; is this a Bitrix24 portal?');
+      throw badAnswer('a record has no ID or EVENT_NAME; is this a Bitrix24 portal?');
     }
   }
   const processId = typeof body.process_id === 'string' ? body.process_id : '';
   if (processId === '' && records.length > 0) {
     // Without a process_id the portal deleted the batch as it answered (clear: 1): nothing could be confirmed.
-    throw new TypeError('event.offline.get answered records without a process_id, so they were not reserved; the portal ignored clear: 0.');
+    throw badAnswer('records came without a process_id, so they were not reserved (the portal ignored clear: 0) and cannot be confirmed.');
   }
   return { processId, records };
 }
