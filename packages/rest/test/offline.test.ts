@@ -28,6 +28,9 @@ function seedDeals(count: number, from = 1): void {
   for (let id = from; id < from + count; id++) portal.offline.add('ONCRMDEALUPDATE', { FIELDS: { ID: id } }, { timestamp: new Date(Date.UTC(2026, 0, 1, 0, 0, id)) });
 }
 
+/** A deal whose data has more fields than a form may carry (2,000 parameters): it cannot become an event. */
+const hugeDeal = (id: number) => ({ FIELDS: { ID: id, ...Object.fromEntries(Array.from({ length: 2_100 }, (_, index) => [`UF_${index}`, 'x'])) } });
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('drain(client)', () => {
@@ -93,8 +96,7 @@ describe('drain(client)', () => {
   });
 
   it('a record that cannot become an event is marked as an error and told to the consumer\'s onError, without its data', async () => {
-    const huge = { FIELDS: { ID: 1, ...Object.fromEntries(Array.from({ length: 2_100 }, (_, index) => [`UF_${index}`, 'x'])) } };
-    portal.offline.add('ONCRMDEALUPDATE', huge, { messageId: 'too-big' });
+    portal.offline.add('ONCRMDEALUPDATE', hugeDeal(1), { messageId: 'too-big' });
     seedDeals(1, 2);
     const told: Array<{ error: Error; context: unknown }> = [];
     const receiver = createReceiver({ token: portal.applicationToken });
@@ -104,6 +106,26 @@ describe('drain(client)', () => {
     expect(told).toHaveLength(1);
     expect(told[0]!.error).toMatchObject({ code: 'MALFORMED_BODY' });
     expect(told[0]!.context).toEqual({ domain: portal.domain, memberId: portal.memberId, record: { id: 1, messageId: 'too-big', eventName: 'ONCRMDEALUPDATE' } });
+  });
+
+  it('without onError, tells the receiver\'s logger, or else emits a process warning', async () => {
+    portal.offline.add('ONCRMDEALUPDATE', hugeDeal(1));
+    const lines: unknown[][] = [];
+    const logger = { warn: () => undefined, error: (...args: unknown[]) => void lines.push(args) };
+    await createOfflineConsumer({ receiver: createReceiver({ token: portal.applicationToken, logger }) }).drain(appClient());
+    expect(lines).toEqual([[expect.stringMatching(/^b24hooks: offline events: /), { domain: portal.domain, memberId: portal.memberId, record: expect.objectContaining({ id: 1 }) }]]);
+
+    portal.offline.add('ONCRMDEALUPDATE', hugeDeal(2));
+    const warnings: Error[] = [];
+    const listen = (warning: Error) => void warnings.push(warning);
+    process.on('warning', listen);
+    try {
+      await createOfflineConsumer({ receiver: createReceiver({ token: portal.applicationToken }) }).drain(appClient());
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', listen);
+    }
+    expect(warnings).toEqual([expect.objectContaining({ code: 'B24HOOKS_OFFLINE_DRAIN' })]);
   });
 
   it('marks failures before clearing: a MESSAGE_ID shared by a handled and a failed record keeps both, loses neither', async () => {

@@ -55,7 +55,10 @@ export function createOfflineConsumer(options: OfflineConsumerOptions): OfflineC
         void Promise.resolve(options.onError(error, context)).catch(() => undefined);
         return;
       }
-      receiver.logger?.error?.(`b24hooks: offline events: ${error.message}`, { ...context });
+      const message = `b24hooks: offline events: ${error.message}`;
+      if (receiver.logger?.error) receiver.logger.error(message, { ...context });
+      // Nothing else would ever hear a drain that failed after its signal was answered.
+      else process.emitWarning(message, { code: 'B24HOOKS_OFFLINE_DRAIN' });
     } catch {
       // Reporting must never take a drain (or the process) down.
     }

@@ -44,7 +44,8 @@ export interface OfflineConsumerOptions {
   /**
    * Hears what no caller awaits: a drain started by `ONOFFLINEEVENT` that failed after the
    * delivery was answered, and records that could not be turned into events (handler failures
-   * go to the receiver's `onError`). Default: the receiver's logger.
+   * go to the receiver's `onError`). Default: the receiver's `logger.error`, else a process
+   * warning (code `B24HOOKS_OFFLINE_DRAIN`).
    */
   onError?: (error: Error, context: OfflineErrorContext) => unknown;
 }
