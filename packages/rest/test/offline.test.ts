@@ -229,6 +229,30 @@ describe('drain(client)', () => {
     await consumer.idle();
   });
 
+  it('drains different portals side by side, each into events of its own portal', async () => {
+    const other = await createFakePortal({ rateLimit: false });
+    try {
+      seedDeals(2);
+      other.offline.add('ONCRMDEALUPDATE', { FIELDS: { ID: 99 } });
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const seen: string[] = [];
+      const receiver = createReceiver({ token: portal.applicationToken }).on('ONCRMDEALUPDATE', async (event) => {
+        seen.push(`${event.portal.memberId}:${event.data.FIELDS.ID}`);
+        if (event.portal.memberId === portal.memberId) await gate;
+      });
+      const consumer = createOfflineConsumer({ receiver });
+      const blocked = consumer.drain(appClient());
+      // The other portal's drain finishes while the first one waits.
+      await expect(consumer.drain(appClient(other))).resolves.toEqual({ received: 1, handled: 1, failed: 0 });
+      expect(seen).toEqual([`${portal.memberId}:1`, `${other.memberId}:99`]);
+      release();
+      await expect(blocked).resolves.toEqual({ received: 2, handled: 2, failed: 0 });
+    } finally {
+      await other.close();
+    }
+  });
+
   it('passes auth_connector to event.offline.get and reads only that connector\'s queue', async () => {
     portal.offline.add('ONCRMDEALUPDATE', { FIELDS: { ID: 1 } }, { connector: 'erp-sync' });
     portal.offline.add('ONCRMDEALUPDATE', { FIELDS: { ID: 2 } });
