@@ -1,7 +1,8 @@
 export { createFakePortal } from './create-fake-portal.js';
 export { FakePortalError } from './errors.js';
 export { fakeAnswer, type FakeAnswer } from './answer.js';
-export type { FakeOfflineEventInput, FakeOfflineQueue, FakeOfflineRecord } from './offline-queue.js';
+export type { FakeOfflineEventInput, FakeOfflineQueue } from './offline-queue.js';
+export type { FakeOfflineRecord } from './offline-record.js';
 export type {
   CallAuth,
   FakePortal,
