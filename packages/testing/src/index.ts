@@ -21,3 +21,4 @@ export {
   type BuildRobotOptions,
   type RobotValues,
 } from './build-robot.js';
+export * from './fake-portal/index.js';

@@ -1,0 +1,205 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { FormObject } from '@b24hooks/core';
+import { isFakeAnswer, timeBlock } from './answer.js';
+import { runBatch } from './batch.js';
+import { expiredToken, FakePortalError, invalidCredentials, invalidToken, noAuth, notFoundMethod, queryLimit } from './errors.js';
+import { readBody, requestParams, sendJson } from './http.js';
+import { listHandler } from './list-method.js';
+import { answerTokenRequest } from './oauth-endpoint.js';
+import { postPortalEvent } from './post-event.js';
+import { createLeakyBucket } from './rate-limit.js';
+import { createTokenBook, randomHex } from './tokens.js';
+import type { CallAuth, FakePortal, FakePortalOptions, FakeRateLimit, MethodHandler, RecordedCall, RecordedRefresh } from './types.js';
+
+const WEBHOOK_PATH = /^\/rest\/(\d+)\/([^/]+)\/([^/]+?)(?:\.(?:json|xml))?\/?$/;
+const OAUTH_PATH = /^\/rest\/([a-z0-9_.]+?)(?:\.(?:json|xml))?\/?$/i;
+const DEFAULT_LIMIT: FakeRateLimit = { burst: 50, perSecond: 2 };
+
+/**
+ * A Bitrix24 portal on 127.0.0.1 that speaks the REST wire format: incoming webhook and OAuth
+ * auth, methods a test sets, every call recorded, paging, `batch`, the leaky-bucket limit,
+ * expiring tokens and the OAuth refresh endpoint. It also posts events to a URL.
+ */
+export async function createFakePortal(options: FakePortalOptions = {}): Promise<FakePortal> {
+  const handlers = new Map<string, MethodHandler>();
+  const calls: RecordedCall[] = [];
+  const refreshes: RecordedRefresh[] = [];
+  const book = createTokenBook(options.tokenLifetimeSeconds ?? 3600);
+  let bucket = createLeakyBucket(options.rateLimit ?? DEFAULT_LIMIT);
+  let rejectedByLimit = 0;
+  const webhook = { userId: options.webhook?.userId ?? 1, secret: options.webhook?.secret ?? randomHex(8) };
+  const app = { clientId: options.app?.clientId ?? `local.${randomHex(7)}.${randomHex(4)}`, clientSecret: options.app?.clientSecret ?? randomHex(25) };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) sendJson(res, 500, { error: 'INTERNAL_SERVER_ERROR', error_description: error instanceof Error ? error.message : String(error) });
+      else res.destroy();
+    });
+  });
+  // Clients keep connections alive; closing must not wait for them.
+  server.keepAliveTimeout = 1000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+
+  async function dispatch(method: string, params: FormObject, auth: CallAuth, inBatch: boolean): Promise<unknown> {
+    const name = method.toLowerCase();
+    if (name === 'batch' && !inBatch) return runBatch(params, auth, (command, commandParams, commandAuth) => record(command, commandParams, commandAuth, true));
+    const handler = handlers.get(name);
+    if (handler === undefined) throw notFoundMethod();
+    return handler(params, { portal, method: name, auth, inBatch });
+  }
+
+  /** Runs a call and records it (batch commands recorded with the status 200 of their batch). */
+  async function record(method: string, params: FormObject, auth: CallAuth, inBatch: boolean): Promise<unknown> {
+    const entry: RecordedCall = { method: method.toLowerCase(), params, auth, inBatch, status: 200, at: new Date() };
+    calls.push(entry);
+    try {
+      return await dispatch(method, params, auth, inBatch);
+    } catch (error) {
+      if (error instanceof FakePortalError) {
+        entry.error = error.code;
+        if (!inBatch) entry.status = error.status;
+      }
+      throw error;
+    }
+  }
+
+  function authorise(path: string, params: FormObject): { method: string; auth: CallAuth } {
+    const hook = WEBHOOK_PATH.exec(path);
+    if (hook) {
+      if (Number(hook[1]) !== webhook.userId || hook[2] !== webhook.secret) throw invalidCredentials();
+      return { method: hook[3]!, auth: { kind: 'webhook', userId: webhook.userId } };
+    }
+    const oauth = OAUTH_PATH.exec(path);
+    if (!oauth) throw notFoundMethod();
+    const token = params.auth;
+    if (typeof token !== 'string' || token === '') throw noAuth();
+    const checked = book.check(token);
+    if (checked.state !== 'valid') throw checked.state === 'expired' ? expiredToken() : invalidToken();
+    return { method: oauth[1]!, auth: { kind: 'oauth', accessToken: token, userId: checked.userId } };
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = Date.now();
+    const requestUrl = new URL(req.url ?? '/', url);
+    const body = await readBody(req);
+    let params: FormObject;
+    try {
+      params = requestParams(req, body, requestUrl);
+    } catch {
+      return sendJson(res, 400, { error: 'INVALID_REQUEST', error_description: 'The request body could not be parsed' });
+    }
+    if (/^\/oauth\/token\/?$/.test(requestUrl.pathname)) {
+      const answer = answerTokenRequest(portal, book, params, new Set(requestUrl.searchParams.keys()));
+      refreshes.push(answer.record);
+      return sendJson(res, answer.status, answer.body);
+    }
+    try {
+      const { method, auth } = authorise(requestUrl.pathname, params);
+      if (!bucket.admit()) {
+        rejectedByLimit++;
+        calls.push({ method: method.toLowerCase(), params: withoutAuth(params), auth, inBatch: false, status: 503, error: 'QUERY_LIMIT_EXCEEDED', at: new Date() });
+        throw queryLimit();
+      }
+      const answer = await record(method, withoutAuth(params), auth, false);
+      const extra = isFakeAnswer(answer) ? { total: answer.total, next: answer.next } : {};
+      const result = isFakeAnswer(answer) ? answer.result : answer;
+      sendJson(res, 200, { result: result === undefined ? null : result, ...dropUndefined(extra), time: timeBlock(started) });
+    } catch (error) {
+      if (!(error instanceof FakePortalError)) throw error;
+      sendJson(res, error.status, { error: error.code, error_description: error.description, ...error.extra });
+    }
+  }
+
+  const portal: FakePortal = {
+    url,
+    domain: options.domain ?? `127.0.0.1:${port}`,
+    memberId: options.memberId ?? randomHex(16),
+    webhookUrl: `${url}/rest/${webhook.userId}/${webhook.secret}/`,
+    webhook,
+    clientEndpoint: `${url}/rest/`,
+    oauthServer: `${url}/oauth/token/`,
+    serverEndpoint: `${url}/rest/`,
+    app,
+    applicationToken: options.applicationToken ?? randomHex(16),
+    get tokens() {
+      return { ...book.latest };
+    },
+    calls,
+    refreshes,
+    get rejectedByLimit() {
+      return rejectedByLimit;
+    },
+    state: new Map(),
+    method(name, handler) {
+      if (typeof handler !== 'function') throw new TypeError(`portal.method("${name}", handler): handler must be a function.`);
+      handlers.set(name.toLowerCase(), handler);
+      return portal;
+    },
+    listMethod(name, rows) {
+      return portal.method(name, listHandler(rows));
+    },
+    callsOf(method) {
+      const name = method.toLowerCase();
+      return calls.filter((call) => call.method === name);
+    },
+    issueTokens: () => ({ ...book.issue() }),
+    expireTokens: () => book.expireAll(),
+    setRateLimit(limit) {
+      bucket = createLeakyBucket(limit);
+    },
+    eventAuth(eventOptions = {}) {
+      const base = { domain: portal.domain, client_endpoint: portal.clientEndpoint, server_endpoint: portal.serverEndpoint, member_id: portal.memberId };
+      const token = eventOptions.token ?? portal.applicationToken;
+      if (eventOptions.oauth === false) return { ...base, application_token: token };
+      const tokens = book.latest;
+      return {
+        access_token: tokens.accessToken,
+        expires: tokens.expires,
+        expires_in: Math.max(0, tokens.expires - Math.floor(Date.now() / 1000)),
+        scope: 'crm,user,bizproc,placement,imbot',
+        ...base,
+        status: 'L',
+        user_id: 1,
+        refresh_token: tokens.refreshToken,
+        application_token: token,
+      };
+    },
+    postEvent: (target, name, eventOptions) => postPortalEvent(portal, target, name, eventOptions),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+
+  portal.method('app.info', () => ({
+    ID: 1,
+    CODE: app.clientId,
+    VERSION: 1,
+    STATUS: 'L',
+    INSTALLED: true,
+    PAYMENT_EXPIRED: 'N',
+    DAYS: null,
+    LANGUAGE_ID: 'en',
+    LICENSE: 'en_pro100',
+    LICENSE_TYPE: 'pro100',
+    LICENSE_FAMILY: 'pro',
+  }));
+  portal.method('server.time', () => new Date().toISOString().replace(/\.\d{3}Z$/, '+00:00'));
+  return portal;
+}
+
+function withoutAuth(params: FormObject): FormObject {
+  const { auth: _auth, ...rest } = params;
+  return rest;
+}
+
+function dropUndefined(value: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined));
+}

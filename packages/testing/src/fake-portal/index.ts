@@ -1,0 +1,15 @@
+export { createFakePortal } from './create-fake-portal.js';
+export { FakePortalError } from './errors.js';
+export { fakeAnswer, type FakeAnswer } from './answer.js';
+export type {
+  CallAuth,
+  FakePortal,
+  FakePortalOptions,
+  FakeRateLimit,
+  FakeTokens,
+  MethodContext,
+  MethodHandler,
+  PostEventOptions,
+  RecordedCall,
+  RecordedRefresh,
+} from './types.js';
