@@ -7,6 +7,7 @@ import { expiredToken, FakePortalError, invalidCredentials, invalidToken, noAuth
 import { readBody, requestParams, sendJson } from './http.js';
 import { listHandler } from './list-method.js';
 import { answerTokenRequest } from './oauth-endpoint.js';
+import { bizprocOf, installBizproc, postPortalRobot } from './bizproc.js';
 import { postPortalEvent } from './post-event.js';
 import { createLeakyBucket } from './rate-limit.js';
 import { createTokenBook, randomHex } from './tokens.js';
@@ -171,6 +172,10 @@ export async function createFakePortal(options: FakePortalOptions = {}): Promise
       };
     },
     postEvent: (target, name, eventOptions) => postPortalEvent(portal, target, name, eventOptions),
+    get bizproc() {
+      return bizprocOf(portal);
+    },
+    postRobot: (target, definition, values, robotOptions) => postPortalRobot(portal, target, definition, values as never, robotOptions),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
@@ -191,6 +196,7 @@ export async function createFakePortal(options: FakePortalOptions = {}): Promise
     LICENSE_TYPE: 'pro100',
     LICENSE_FAMILY: 'pro',
   }));
+  installBizproc(portal);
   portal.method('server.time', () => new Date().toISOString().replace(/\.\d{3}Z$/, '+00:00'));
   return portal;
 }
