@@ -1,19 +1,27 @@
 // The service: one receiver, handlers for the events it cares about, and b24hooks mounted on the
-// path Bitrix24 posts to. server.js runs it; demo.js posts a few deliveries to it.
+// path Bitrix24 posts to. Events carry only ids, so the deal handler reads the deal back through
+// the portal's incoming webhook URL. server.js runs it; demo.js posts a few deliveries to it.
 import express from 'express';
 import { createReceiver } from '@b24hooks/core';
 import { b24hooks } from '@b24hooks/express';
+import { createRestClient } from '@b24hooks/rest';
 
 /**
- * @param {{ token: string | string[], log?: (line: string) => void, logger?: import('@b24hooks/core').B24Logger }} options
+ * @param {{ token: string | string[], webhook?: string, log?: (line: string) => void, logger?: import('@b24hooks/core').B24Logger }} options
  *   token: the application token Bitrix24 showed for the outgoing webhook (or sent in ONAPPINSTALL);
+ *   webhook: the portal's incoming webhook URL (https://<portal>/rest/<user>/<secret>/), to read deals back;
  *   log: where the handlers write; logger: where b24hooks reports refused requests (never with a token).
  */
-export function createApp({ token, log = console.log, logger = console }) {
+export function createApp({ token, webhook, log = console.log, logger = console }) {
   const receiver = createReceiver({ token, logger });
+  const b24 = webhook ? createRestClient({ webhook }) : undefined;
 
-  receiver.on('ONCRMDEALUPDATE', (event) => {
-    log(`deal #${event.data.FIELDS.ID} changed on ${event.portal.domain}`);
+  receiver.on('ONCRMDEALUPDATE', async (event) => {
+    const id = event.data.FIELDS.ID;
+    log(`deal #${id} changed on ${event.portal.domain}`);
+    if (!b24) return;
+    const deal = await b24.call('crm.deal.get', { id });
+    log(`read deal #${deal.ID} back through the incoming webhook: "${deal.TITLE}", ${deal.OPPORTUNITY} ${deal.CURRENCY_ID}, stage ${deal.STAGE_ID}`);
   });
 
   receiver.on('ONIMBOTMESSAGEADD', (event) => {

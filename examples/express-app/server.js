@@ -1,4 +1,4 @@
-// Starts the service: B24_APP_TOKEN=<token> PORT=3000 node server.js
+// Starts the service: B24_APP_TOKEN=<token> [B24_WEBHOOK=<incoming webhook URL>] PORT=3000 node server.js
 import { createApp } from './app.js';
 
 const token = process.env.B24_APP_TOKEN;
@@ -8,5 +8,5 @@ if (!token) {
 }
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '127.0.0.1';
-const { app } = createApp({ token: token.split(',') });
+const { app } = createApp({ token: token.split(','), webhook: process.env.B24_WEBHOOK || undefined });
 app.listen(port, host, () => console.log(`Receiving Bitrix24 events at http://${host}:${port}/b24`));

@@ -25,8 +25,13 @@ describe('pnpm demo (examples/express-app/demo.js)', () => {
     expect(run.stdout).toContain('answer:  401 TOKEN_MISMATCH');
   });
 
+  it('reads the deal back through the fake portal\'s incoming webhook URL, which recorded that one call', () => {
+    expect(run.stdout).toMatch(/handler: deal #662 changed[\s\S]*handler: read deal #662 back through the incoming webhook: "Kitchen renovation", 12500\.00 EUR, stage PREPARATION[\s\S]*answer:  200 accepted/);
+    expect(run.stdout).toContain('The portal recorded 1 REST call: crm.deal.get(id=662) by webhook user #1');
+  });
+
   it('never prints a token', () => {
-    for (const secret of ['demo0a1b2c3d4e5f60718293a4b5c6d7', 'not-the-token-of-this-service', FIXTURE_OAUTH.accessToken, FIXTURE_OAUTH.refreshToken]) {
+    for (const secret of ['demo0a1b2c3d4e5f60718293a4b5c6d7', 'demo173glortu42l', 'not-the-token-of-this-service', FIXTURE_OAUTH.accessToken, FIXTURE_OAUTH.refreshToken]) {
       expect(run.stdout).not.toContain(secret);
     }
   });

@@ -7,5 +7,6 @@ export { DEFAULT_RATE_LIMIT, type RateLimit } from './rate-limit.js';
 export { DEFAULT_OAUTH_SERVER, type AppCredentials } from './refresh.js';
 export { isReadMethod } from './retry.js';
 export type { EventSource } from './target.js';
-export { createRestFactory, type RestFactoryOptions } from './rest-factory.js';
+export { createRestFactory, type RestFactory, type RestFactoryOptions } from './factory.js';
+export { verifyInstall, type VerifyInstallOptions } from './verify-install.js';
 export { registerRobots, robotFields, type RegisterRobotsOptions, type RegisterRobotsResult } from './register-robots.js';

@@ -7,9 +7,13 @@ const NETWORK_CODES = new Set(['NETWORK_ERROR', 'TIMEOUT']);
 const READ_SUFFIX = /\.(get|list|fields|search|info|current|getlist|userfield\.list)$/i;
 const READ_METHODS = new Set(['app.info', 'server.time', 'profile', 'scope', 'methods', 'method.get', 'feature.get', 'user.current', 'user.admin', 'access.name']);
 
+// Named like reads, but they change state: event.offline.get removes what it returns (clear=1).
+const NOT_READS = new Set(['event.offline.get']);
+
 /** A method that only reads, so repeating it after a network failure cannot do anything twice. */
 export function isReadMethod(method: string): boolean {
   const name = method.toLowerCase();
+  if (NOT_READS.has(name)) return false;
   return READ_METHODS.has(name) || READ_SUFFIX.test(name);
 }
 

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { call } from './call.js';
 import { listEvents } from './events.js';
 import { replay } from './replay.js';
 import { robot } from './robot.js';
@@ -14,6 +15,7 @@ Commands:
   robot <CODE> --url <url> --token <token>      post one business-process robot call (--set prop=value)
   replay <file> --url <url>                     post a captured body again (form or JSON)
   events [FILTER] [--scope <scope>]              list the events b24hooks knows
+  call <webhook-url>/<method> [key=value ...]    call a REST method through an incoming webhook
 
 Run \`b24hooks <command> --help\` for a command's options.
   -h, --help       this help
@@ -49,6 +51,8 @@ export async function main(args: string[], io: CliIO = nodeIO): Promise<number> 
         return await replay(rest, io);
       case 'events':
         return listEvents(rest, io);
+      case 'call':
+        return await call(rest, io);
       case undefined:
       case '-h':
       case '--help':
@@ -60,7 +64,7 @@ export async function main(args: string[], io: CliIO = nodeIO): Promise<number> 
         io.stdout.write(`${await version()}\n`);
         return EXIT.OK;
       default:
-        io.stderr.write(`b24hooks: unknown command "${command}". Commands: trigger, robot, replay, events (see b24hooks --help).\n`);
+        io.stderr.write(`b24hooks: unknown command "${command}". Commands: trigger, robot, replay, events, call (see b24hooks --help).\n`);
         return EXIT.USAGE;
     }
   } catch (caught) {

@@ -101,7 +101,18 @@ export async function createFakePortal(options: FakePortalOptions = {}): Promise
       return sendJson(res, answer.status, answer.body);
     }
     try {
-      const { method, auth } = authorise(requestUrl.pathname, params);
+      let authorised: { method: string; auth: CallAuth };
+      try {
+        authorised = authorise(requestUrl.pathname, params);
+      } catch (error) {
+        // Refused calls are recorded too (without auth), so a test sees the expired_token a client got.
+        const named = WEBHOOK_PATH.exec(requestUrl.pathname)?.[3] ?? OAUTH_PATH.exec(requestUrl.pathname)?.[1];
+        if (named !== undefined && error instanceof FakePortalError) {
+          calls.push({ method: named.toLowerCase(), params: withoutAuth(params), inBatch: false, status: error.status, error: error.code, at: new Date() });
+        }
+        throw error;
+      }
+      const { method, auth } = authorised;
       if (!bucket.admit()) {
         rejectedByLimit++;
         calls.push({ method: method.toLowerCase(), params: withoutAuth(params), auth, inBatch: false, status: 503, error: 'QUERY_LIMIT_EXCEEDED', at: new Date() });
