@@ -55,11 +55,14 @@ export function describeRobotScenarios(name: string, start: (setup: RobotAppSetu
     let app: RunningRobotApp;
     const seen: B24RobotCall<any>[] = [];
     const errors: Array<{ message: string; code: string | undefined }> = [];
+    const logged: string[] = [];
+    const logger = { warn: (message: string, details?: object) => void logged.push(`${message} ${JSON.stringify(details)}`), error: (message: string, details?: object) => void logged.push(`${message} ${JSON.stringify(details)}`) };
+    const tokens: string[] = [];
 
     beforeAll(async () => {
       portal = await createFakePortal({ rateLimit: false });
       const rest = createRestFactory({ app: portal.app, oauthServer: portal.oauthServer, retries: 0 });
-      const receiver = createReceiver({ token: portal.applicationToken, rest }).onError((error, _event, call) => {
+      const receiver = createReceiver({ token: portal.applicationToken, rest, logger }).onError((error, _event, call) => {
         errors.push({ message: error.message, code: call?.code });
       });
       app = await start({
@@ -85,6 +88,13 @@ export function describeRobotScenarios(name: string, start: (setup: RobotAppSetu
       await app?.close();
       await portal?.close();
     });
+
+    // Every posted call's event token, checked against the log lines at the end.
+    async function post(...args: Parameters<FakePortal['postRobot']>) {
+      const posted = await portal.postRobot(...args);
+      tokens.push(posted.eventToken);
+      return posted;
+    }
     beforeEach(() => {
       seen.length = 0;
       errors.length = 0;
@@ -108,7 +118,7 @@ export function describeRobotScenarios(name: string, start: (setup: RobotAppSetu
         tags: ['vip', 'berlin'],
         scores: [1, 20],
       };
-      const posted = await portal.postRobot(app.url, EVERY_TYPE, values);
+      const posted = await post(app.url, EVERY_TYPE, values);
       expect(posted.status).toBe(200);
       expect(posted.body).toEqual({ ok: true });
       expect(seen).toHaveLength(1);
@@ -128,15 +138,15 @@ export function describeRobotScenarios(name: string, start: (setup: RobotAppSetu
     });
 
     it('a single value of a multiple property, and empty optional ones', async () => {
-      await portal.postRobot(app.url, EVERY_TYPE, { phone: 'x', tags: 'only' });
+      await post(app.url, EVERY_TYPE, { phone: 'x', tags: 'only' });
       expect(seen[0]!.properties).toEqual({ phone: 'x', note: '', tags: ['only'], scores: [] });
       expect(portal.bizproc.replies[0]!.returnValues).toEqual({ dealId: '7', found: 'Y', missing: 'N', echo: '', ids: ['1', '2'] });
     });
 
     it('use_subscription Y and absent: the workflow waits, so it gets the reply; N: nothing is sent', async () => {
-      const yes = await portal.postRobot(app.url, EVERY_TYPE, { phone: 'x' }, { useSubscription: 'Y' });
-      const absent = await portal.postRobot(app.url, EVERY_TYPE, { phone: 'x' }, { useSubscription: null });
-      const no = await portal.postRobot(app.url, EVERY_TYPE, { phone: 'x' }, { useSubscription: 'N' });
+      const yes = await post(app.url, EVERY_TYPE, { phone: 'x' }, { useSubscription: 'Y' });
+      const absent = await post(app.url, EVERY_TYPE, { phone: 'x' }, { useSubscription: null });
+      const no = await post(app.url, EVERY_TYPE, { phone: 'x' }, { useSubscription: 'N' });
       expect([yes.status, absent.status, no.status]).toEqual([200, 200, 200]);
       expect(seen.map((call) => call.useSubscription)).toEqual([true, true, false]);
       expect(portal.bizproc.replyTo(yes.eventToken)).toBeDefined();
@@ -146,7 +156,7 @@ export function describeRobotScenarios(name: string, start: (setup: RobotAppSetu
     });
 
     it('a failing handler: 500 HANDLER_FAILED, one short bizproc.activity.log line without secrets, no reply', async () => {
-      const posted = await portal.postRobot(app.url, FAILING, { secret: 'hunter2' });
+      const posted = await post(app.url, FAILING, { secret: 'hunter2' });
       expect(posted.status).toBe(500);
       expect(posted.body).toMatchObject({ error: { code: 'HANDLER_FAILED' } });
       expect(posted.text).not.toContain('hunter2');
@@ -160,14 +170,14 @@ export function describeRobotScenarios(name: string, start: (setup: RobotAppSetu
     });
 
     it('an unknown code: 404 UNKNOWN_ROBOT, nothing sent', async () => {
-      const posted = await portal.postRobot(app.url, 'nobody_home', { x: '1' });
+      const posted = await post(app.url, 'nobody_home', { x: '1' });
       expect(posted.status).toBe(404);
       expect(posted.body).toMatchObject({ error: { code: 'UNKNOWN_ROBOT' } });
       expect(portal.calls).toEqual([]);
     });
 
     it('a forged token: 401, no handler, nothing sent to the portal', async () => {
-      const posted = await portal.postRobot(app.url, EVERY_TYPE, { phone: 'x' }, { token: 'f0rg3d0000000000000000000000000' });
+      const posted = await post(app.url, EVERY_TYPE, { phone: 'x' }, { token: 'f0rg3d0000000000000000000000000' });
       expect(posted.status).toBe(401);
       expect(posted.body).toMatchObject({ error: { code: 'TOKEN_MISMATCH' } });
       expect(seen).toEqual([]);
@@ -185,7 +195,14 @@ export function describeRobotScenarios(name: string, start: (setup: RobotAppSetu
       expect(await registerRobots(client, [EVERY_TYPE, FAILING], { handler: app.url })).toEqual({ added: [], updated: ['every_type', 'always_fails'] });
       expect([...portal.bizproc.robots.values()].map((robot) => robot.fields)).toEqual(before);
       const handler = String(portal.bizproc.robots.get('every_type')!.fields.HANDLER);
-      expect((await portal.postRobot(handler, EVERY_TYPE, { phone: 'x' })).status).toBe(200);
+      expect((await post(handler, EVERY_TYPE, { phone: 'x' })).status).toBe(200);
+    });
+
+    it('logged refusals and failures, but never a token', () => {
+      expect(logged.join('\n')).toContain('UNKNOWN_ROBOT');
+      for (const secret of [...tokens, portal.applicationToken, portal.tokens.accessToken, portal.tokens.refreshToken]) {
+        expect(logged.join('\n')).not.toContain(secret);
+      }
     });
   });
 }
