@@ -38,7 +38,7 @@ export function createReceiver(options: ReceiverOptions): Receiver {
       robots.on(target, handler as (call: B24RobotCall) => unknown);
       return receiver;
     },
-    receiveRobot: async (call) => robots.run(robots.callFor(call.raw)),
+    receiveRobot: async (call, runOptions) => robots.run(robots.callFor(call.raw), runOptions),
     onError(handler) {
       dispatcher.onError(handler);
       return receiver;

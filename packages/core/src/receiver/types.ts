@@ -2,6 +2,7 @@ import type { B24ErrorBody, B24HookError } from '../errors.js';
 import type { B24Event, B24EventPattern, B24EventsMatching } from '../events/types.js';
 import type { FormLimits, ResolvedFormLimits } from '../form/limits.js';
 import type { FormObject } from '../form/types.js';
+import type { B24RobotRunOptions } from '../robots/dispatch.js';
 import type { B24RestFactory, B24RobotCall, B24RobotCodeHandler, B24RobotDefinition, B24RobotHandler, B24RobotProperties } from '../robots/types.js';
 import type { VerifyOptions } from '../verify/verify.js';
 
@@ -79,8 +80,10 @@ export interface Receiver {
   /**
    * Runs a verified call's handler and sends its reply, as `handle()` does; for a worker that took
    * the call from a queue (`toRobotCall(form)`). Rejects with `HANDLER_FAILED` or `UNKNOWN_ROBOT`.
+   * `report: false` (an attempt that will be retried) keeps the failure from onError and the
+   * workflow log.
    */
-  receiveRobot(call: B24RobotCall): Promise<void>;
+  receiveRobot(call: B24RobotCall, options?: B24RobotRunOptions): Promise<void>;
   /** Hears handler failures (never refusals of requests: those go to the logger). */
   onError(handler: B24ErrorHandler): Receiver;
   /** Checks the token, then builds the typed event. Throws `B24HookError`. */

@@ -8,6 +8,11 @@ import type { B24RestFactory, B24RobotCall, B24RobotDefinition } from './types.j
 
 type AnyRobotHandler = (call: B24RobotCall) => unknown;
 
+export interface B24RobotRunOptions {
+  /** Tell onError (and, for a failing handler, the workflow log); default true. */
+  report?: boolean;
+}
+
 interface Registered {
   definition?: B24RobotDefinition;
   handler: AnyRobotHandler;
@@ -17,8 +22,11 @@ export interface RobotDispatcher {
   on(target: B24RobotDefinition | string, handler: AnyRobotHandler): void;
   /** The typed call for a verified form; `UNKNOWN_ROBOT` when its code has no handler. */
   callFor(form: FormObject): B24RobotCall;
-  /** Runs the handler and sends its reply; rejects with `HANDLER_FAILED` (onError told). */
-  run(call: B24RobotCall): Promise<void>;
+  /**
+   * Runs the handler and sends its reply; rejects with `HANDLER_FAILED`. With `report: false` (a
+   * queue attempt that will be retried) onError and the workflow log are not told.
+   */
+  run(call: B24RobotCall, options?: B24RobotRunOptions): Promise<void>;
 }
 
 export interface RobotDispatcherParts {
@@ -89,7 +97,8 @@ export function createRobotDispatcher(parts: RobotDispatcherParts): RobotDispatc
       return toRobotCall(form, registered.definition);
     },
 
-    async run(call) {
+    async run(call, options) {
+      const report = options?.report !== false;
       const registered = byCode.get(call.code);
       if (registered === undefined) throw unknownRobot(call.code);
       let returnValues: Record<string, unknown>;
@@ -106,8 +115,10 @@ export function createRobotDispatcher(parts: RobotDispatcherParts): RobotDispatc
         }
       } catch (error) {
         const failure = error instanceof Error ? error : new Error(String(error));
-        await parts.reportError(failure, undefined, call);
-        await writeFailureLine(call, error);
+        if (report) {
+          await parts.reportError(failure, undefined, call);
+          await writeFailureLine(call, error);
+        }
         throw failed(call, 'in its handler', failure);
       }
       if (!call.useSubscription) return;
@@ -115,7 +126,7 @@ export function createRobotDispatcher(parts: RobotDispatcherParts): RobotDispatc
         await sendReply(await client(call), call, returnValues);
       } catch (error) {
         const failure = error instanceof Error ? error : new Error(String(error));
-        await parts.reportError(failure, undefined, call);
+        if (report) await parts.reportError(failure, undefined, call);
         throw failed(call, 'while sending its reply (bizproc.event.send)', failure);
       }
     },

@@ -19,3 +19,4 @@ export type {
   B24RestCaller,
   B24RestFactory,
 } from './types.js';
+export type { B24RobotRunOptions } from './dispatch.js';

@@ -195,4 +195,20 @@ describe('receiver.onRobot and receiveRobot', () => {
     expect(calls).toHaveLength(1);
     await expect(receiver.receiveRobot(toRobotCall(parseForm(robotBody({ code: 'other' }))))).rejects.toMatchObject({ code: 'UNKNOWN_ROBOT' });
   });
+
+  it('receiveRobot with report: false (an attempt a queue retries) tells neither onError nor the workflow log', async () => {
+    const { receiver, calls, errors } = setup();
+    let attempts = 0;
+    receiver.onRobot(findDeal, () => {
+      attempts++;
+      if (attempts === 1) throw new Error('transient');
+      return { found: true };
+    });
+    const call = toRobotCall(parseForm(robotBody()));
+    await expect(receiver.receiveRobot(call, { report: false })).rejects.toMatchObject({ code: 'HANDLER_FAILED' });
+    expect(errors).toEqual([]);
+    expect(calls).toEqual([]);
+    await receiver.receiveRobot(call, { report: false });
+    expect(calls.map((entry) => entry.method)).toEqual(['bizproc.event.send']);
+  });
 });
