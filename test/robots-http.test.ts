@@ -32,12 +32,23 @@ for (const [name, express] of [['Express 4', express4], ['Express 5', express5]]
 }
 
 for (const [name, Koa] of [['Koa 2', Koa2], ['Koa 3', Koa3]] as const) {
-  describeRobotScenarios(name, async (setup) => {
-    const app = new (Koa as typeof Koa3)();
-    app.silent = true;
-    const hook = koaHooks(register(setup));
-    app.use((ctx, next) => (ctx.path === '/b24' ? hook(ctx, next) : next()));
-    const running = await listen(app.callback());
-    return { url: `${running.url}/b24`, close: running.close };
-  });
+  for (const respond of [true, false]) {
+    describeRobotScenarios(`${name}${respond ? '' : ', respond: false'}`, async (setup) => {
+      const app = new (Koa as typeof Koa3)();
+      app.silent = true;
+      // With respond: false refusals are thrown to the app, which answers with core's body.
+      app.use(async (ctx, next) => {
+        try {
+          await next();
+        } catch (error) {
+          ctx.status = (error as B24HookError).status;
+          ctx.body = (error as B24HookError).toErrorBody();
+        }
+      });
+      const hook = koaHooks(register(setup), { respond });
+      app.use((ctx, next) => (ctx.path === '/b24' ? hook(ctx, () => ((ctx.body = { route: 'events only' }), next())) : next()));
+      const running = await listen(app.callback());
+      return { url: `${running.url}/b24`, close: running.close };
+    });
+  }
 }
