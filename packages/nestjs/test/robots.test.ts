@@ -7,6 +7,8 @@ import { All, Controller, HttpCode, Inject, Injectable, Module, UseGuards, type 
 import { HttpAdapterHost, NestFactory } from '@nestjs/core';
 import { describe, expect, it } from 'vitest';
 import { createReceiver, type B24RobotCall } from '@b24hooks/core';
+import { createRestFactory } from '@b24hooks/rest';
+import { createFakePortal } from '@b24hooks/testing';
 import { B24Event, B24EventGuard, B24HooksModule, OnB24Robot } from '@b24hooks/nestjs';
 import { listen } from '../../../test/conformance/targets/types.js';
 import { describeRobotScenarios, EVERY_TYPE, FAILING, type RobotHandlerEntry } from '../../../test/robots/scenario.js';
@@ -69,6 +71,29 @@ for (const mode of ['module route', 'guard'] as const) {
     describeRobotScenarios(`Nest, ${mode}, ${setup}`, ({ receiver, robots }) => startNest(mode, setup, receiver, robots));
   }
 }
+
+describe('B24HooksModule.forRoot({ token, rest, path })', () => {
+  it('builds the receiver with rest, so discovered robots answer the fake portal', async () => {
+    const portal = await createFakePortal({ rateLimit: false });
+    @Module({
+      imports: [B24HooksModule.forRoot({ token: portal.applicationToken, rest: createRestFactory({ app: portal.app, oauthServer: portal.oauthServer }), path: '/b24' })],
+      providers: [RobotHandlers, { provide: HANDLERS, useValue: [[EVERY_TYPE, () => ({ dealId: 3 })]] }],
+    })
+    class OptionsApp {}
+    const app = await NestFactory.create(OptionsApp, { logger: false, bodyParser: false });
+    await app.init();
+    const running = await listen(app.getHttpAdapter().getInstance());
+    try {
+      const posted = await portal.postRobot(`${running.url}/b24`, EVERY_TYPE, { phone: '1' });
+      expect(posted.status).toBe(200);
+      expect(portal.bizproc.replyTo(posted.eventToken)?.returnValues).toEqual({ dealId: '3' });
+    } finally {
+      await running.close();
+      await app.close();
+      await portal.close();
+    }
+  });
+});
 
 describe('@OnB24Robot without rest', () => {
   it('fails at bootstrap with the TypeError onRobot gives', async () => {
