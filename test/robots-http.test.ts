@@ -8,8 +8,12 @@ import express5 from 'express';
 import express4 from 'express4';
 import Koa3 from 'koa';
 import Koa2 from 'koa2';
+import { describe, expect, it } from 'vitest';
+import { createReceiver } from '@b24hooks/core';
+import { createRestFactory } from '@b24hooks/rest';
+import { createFakePortal, FakePortalError } from '@b24hooks/testing';
 import { listen } from './conformance/targets/types.js';
-import { describeRobotScenarios, type RobotAppSetup } from './robots/scenario.js';
+import { describeRobotScenarios, EVERY_TYPE, type RobotAppSetup } from './robots/scenario.js';
 
 function register({ receiver, robots }: RobotAppSetup) {
   for (const [definition, handler] of robots) receiver.onRobot(definition, handler as never);
@@ -52,3 +56,49 @@ for (const [name, Koa] of [['Koa 2', Koa2], ['Koa 3', Koa3]] as const) {
     });
   }
 }
+
+describe('Express 5: the reply when the portal pushes back', () => {
+  it('an expired access token in the call: the client refreshes it with the app credentials and the reply still arrives', async () => {
+    const portal = await createFakePortal({ rateLimit: false });
+    const receiver = createReceiver({ token: portal.applicationToken, rest: createRestFactory({ app: portal.app, oauthServer: portal.oauthServer, retries: 0 }) });
+    receiver.onRobot(EVERY_TYPE, () => ({ dealId: 1 }));
+    const app = express5();
+    app.post('/b24', expressHooks(receiver));
+    const running = await listen(app);
+    try {
+      portal.expireTokens();
+      const posted = await portal.postRobot(`${running.url}/b24`, EVERY_TYPE, { phone: 'x' });
+      expect(posted.status).toBe(200);
+      expect(portal.refreshes.map((refresh) => refresh.status)).toEqual([200]);
+      expect(portal.bizproc.replyTo(posted.eventToken)?.returnValues).toEqual({ dealId: '1' });
+    } finally {
+      await running.close();
+      await portal.close();
+    }
+  });
+
+  it('bizproc.event.send refused by the portal: 500 HANDLER_FAILED and onError hears the B24RestError', async () => {
+    const portal = await createFakePortal({ rateLimit: false });
+    portal.method('bizproc.event.send', () => {
+      throw new FakePortalError('ERROR_WRONG_WORKFLOW_ID', 'Workflow is not waiting');
+    });
+    const heard: unknown[] = [];
+    const receiver = createReceiver({ token: portal.applicationToken, rest: createRestFactory({ app: portal.app, oauthServer: portal.oauthServer, retries: 0 }) }).onError(
+      (error, _event, call) => void heard.push({ name: error.name, code: (error as { code?: string }).code, robot: call?.code }),
+    );
+    receiver.onRobot(EVERY_TYPE, () => ({ dealId: 1 }));
+    const app = express5();
+    app.post('/b24', expressHooks(receiver));
+    const running = await listen(app);
+    try {
+      const posted = await portal.postRobot(`${running.url}/b24`, EVERY_TYPE, { phone: 'x' });
+      expect(posted.status).toBe(500);
+      expect(posted.body).toMatchObject({ error: { code: 'HANDLER_FAILED', message: expect.stringContaining('bizproc.event.send') } });
+      expect(heard).toEqual([{ name: 'B24RestError', code: 'ERROR_WRONG_WORKFLOW_ID', robot: 'every_type' }]);
+      expect(posted.text).not.toContain(posted.eventToken);
+    } finally {
+      await running.close();
+      await portal.close();
+    }
+  });
+});
