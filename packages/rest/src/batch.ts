@@ -1,6 +1,6 @@
-import { encodeForm } from '@b24hooks/core';
 import type { RawResult, RestParams } from './client.js';
 import { B24RestError, portalError } from './errors.js';
+import { encodeParams } from './params.js';
 import { isReadMethod } from './retry.js';
 
 export type BatchCommand = readonly [method: string, params?: RestParams];
@@ -79,7 +79,7 @@ export async function runBatch<K extends string>(
     const chunk = entries.slice(start, start + BATCH_LIMIT);
     const cmd: Record<string, string> = {};
     for (const [key, [method, params]] of chunk) {
-      const query = params === undefined ? '' : encodeForm(resolveEarlier(params, out.result) as Record<string, unknown>);
+      const query = params === undefined ? '' : encodeParams(resolveEarlier(params, out.result) as Record<string, unknown>);
       cmd[key] = query === '' ? method : `${method}?${query}`;
     }
     const readOnly = chunk.every(([, [method]]) => isReadMethod(method));

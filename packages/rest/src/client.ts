@@ -1,8 +1,9 @@
-import { encodeForm } from '@b24hooks/core';
+import type { B24Logger } from '@b24hooks/core';
 import { runBatch, type BatchCommands, type BatchOptions, type BatchResult } from './batch.js';
 import type { B24Credentials, CredentialStore } from './credentials.js';
 import { B24RestError } from './errors.js';
 import { listAll, type ListOptions } from './list.js';
+import { encodeParams } from './params.js';
 import { bucketFor, resolveRateLimit, sleep, type RateLimit } from './rate-limit.js';
 import { DEFAULT_OAUTH_SERVER, type AppCredentials } from './refresh.js';
 import { isReadMethod, retryDelay, type RetryPolicy } from './retry.js';
@@ -40,6 +41,8 @@ export interface RestClientOptions {
   /** Allow plain http to hosts other than loopback. */
   allowInsecureHttp?: boolean;
   fetch?: typeof fetch;
+  /** Told of each retry and refresh (`warn`): method, code, delay; never a token or secret. */
+  logger?: B24Logger;
 }
 
 export interface RawResult<T = unknown> {
@@ -84,6 +87,14 @@ export function createRestClient(options: RestClientOptions): RestClient {
   };
   const maxRetryWaitMs = nonNegative(options.maxRetryWaitMs, 120_000, 'maxRetryWaitMs');
   const limit = resolveRateLimit(options.rateLimit);
+  function log(message: string, details: Record<string, unknown>): void {
+    try {
+      options.logger?.warn(message, details);
+    } catch {
+      // A failing logger must not fail the call.
+    }
+  }
+
   let target: Target;
   if (options.webhook !== undefined) {
     if (options.auth !== undefined || options.memberId !== undefined) throw new TypeError('Give createRestClient either webhook or auth/memberId, not both.');
@@ -99,6 +110,7 @@ export function createRestClient(options: RestClientOptions): RestClient {
       fetch: fetchImpl,
       timeoutMs,
       allowInsecureHttp,
+      log,
     });
   }
 
@@ -110,7 +122,7 @@ export function createRestClient(options: RestClientOptions): RestClient {
       const host = new URL(prepared.url).host;
       if (limit !== false) await bucketFor(host, limit).take();
       try {
-        const body = encodeForm({ ...params, ...prepared.auth });
+        const body = encodeParams({ ...params, ...prepared.auth });
         const answer = await postForm(prepared.url, body, { fetch: fetchImpl, timeoutMs, method, secrets: target.secrets, host });
         return answer.body;
       } catch (error) {
@@ -118,12 +130,14 @@ export function createRestClient(options: RestClientOptions): RestClient {
         if (error.code === 'QUERY_LIMIT_EXCEEDED' && limit !== false) bucketFor(host, limit).full();
         if (target.kind === 'oauth' && (error.code === 'expired_token' || error.code === 'invalid_token') && !renewed) {
           renewed = true;
+          log('b24hooks: the access token was refused; renewing it', { method, code: error.code, portal: host });
           await target.renew(prepared.token, error);
           continue;
         }
         const delay = retryDelay(error, attempt, policy, readOnly);
         if (delay === undefined || delay > maxRetryWaitMs) throw error;
         attempt++;
+        log('b24hooks: retrying a REST call', { method, code: error.code, attempt, delayMs: Math.round(delay), portal: host });
         await sleep(delay);
       }
     }

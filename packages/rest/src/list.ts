@@ -3,7 +3,8 @@ import type { RawResult, RestParams } from './client.js';
 export interface ListOptions {
   /**
    * How to page: `'id'` (the fast way: `order ID`, `>ID`, `start=-1`), `'start'` (`start` and
-   * `next`), or `'auto'` (default): `'id'` unless the params set an `order` or a `start`.
+   * `next`), or `'auto'` (default): `'id'` unless the params set an `order` or a `start`. Methods
+   * whose fields are not upper-case `ID` (e.g. `crm.item.list`) need `'start'`.
    */
   paging?: 'auto' | 'id' | 'start';
 }
@@ -52,10 +53,12 @@ export async function* listAll<T>(
       let last: number | undefined;
       for (const item of page) {
         const id = idOf(item);
+        // A method that ignores the cursor would give the same page again: never yield it twice.
+        if (id !== undefined && Number.isFinite(after) && id <= after) continue;
         if (id !== undefined) last = id;
         yield item as T;
       }
-      if (page.length < PAGE || last === undefined || (Number.isFinite(after) && last <= after)) return;
+      if (page.length < PAGE || last === undefined) return;
       after = last;
     }
   }

@@ -7,11 +7,9 @@ import { parseWebhookUrl } from './webhook-url.js';
 /** Where calls go and how they are authorised: a webhook URL, or an application's tokens. */
 export interface Target {
   kind: 'webhook' | 'oauth';
-  /** The portal's host: the key of its rate-limit bucket. */
-  host(): Promise<string>;
   /** The URL of a method and the parameters that authorise it, with the token they use. */
   prepare(method: string): Promise<{ url: string; auth: Record<string, string>; token?: string }>;
-  /** After `expired_token`: true when a fresh token is ready to try again. */
+  /** After `expired_token`: resolves when a fresh token is ready to try again, or throws. */
   renew(expiredToken: string | undefined, error: B24RestError): Promise<void>;
   secrets(): Array<string | undefined>;
   view(): Record<string, unknown>;
@@ -21,7 +19,6 @@ export function webhookTarget(url: string, allowInsecureHttp: boolean): Target {
   const webhook = parseWebhookUrl(url, allowInsecureHttp);
   return {
     kind: 'webhook',
-    host: async () => webhook.host,
     prepare: async (method) => ({ url: `${webhook.base}${method}.json`, auth: {} }),
     async renew(_token, error) {
       throw error;
@@ -46,6 +43,7 @@ export interface OAuthTargetOptions {
   fetch: typeof fetch;
   timeoutMs: number;
   allowInsecureHttp: boolean;
+  log: (message: string, details: Record<string, unknown>) => void;
 }
 
 function initialCredentials(auth: EventSource | B24Credentials): B24Credentials | undefined {
@@ -85,11 +83,11 @@ export function oauthTarget(options: OAuthTargetOptions): Target {
   if (current !== undefined) remember(current);
   if (current !== undefined) checkEndpoint(current.clientEndpoint, 'auth client_endpoint', options.allowInsecureHttp);
 
-  async function load(): Promise<B24Credentials> {
+  async function load(method: string): Promise<B24Credentials> {
     if (current !== undefined) return current;
     const stored = await store!.get(memberId!);
     if (stored === undefined) {
-      throw new B24RestError('NO_CREDENTIALS', 'No credentials are stored for this portal; store them (credentialsFromEvent) when the application is installed.', {});
+      throw new B24RestError('NO_CREDENTIALS', `${method}: no credentials are stored for this portal; store them (credentialsFromEvent) when the application is installed.`, { method });
     }
     checkEndpoint(stored.clientEndpoint, 'the stored client_endpoint', options.allowInsecureHttp);
     current = remember(stored);
@@ -115,8 +113,18 @@ export function oauthTarget(options: OAuthTargetOptions): Target {
     }
     const fresh = await sharedRefresh(from.memberId || from.domain, from.accessToken, async () => {
       const renewed = await refreshTokens({ app, oauthServer: options.oauthServer, current: from, fetch: options.fetch, timeoutMs: options.timeoutMs, allowInsecureHttp: options.allowInsecureHttp, method });
-      await store?.set(renewed.memberId, renewed);
-      await options.onRefresh?.({ ...renewed });
+      // The old refresh token is spent now: a store or callback failing must not lose the new
+      // tokens too, so the calls go on with them and the failure is logged.
+      try {
+        await store?.set(renewed.memberId, renewed);
+      } catch (failure) {
+        options.log('b24hooks: could not store refreshed credentials', { memberId: renewed.memberId, error: failure instanceof Error ? failure.name : typeof failure });
+      }
+      try {
+        await options.onRefresh?.({ ...renewed });
+      } catch (failure) {
+        options.log('b24hooks: onRefresh threw', { memberId: renewed.memberId, error: failure instanceof Error ? failure.name : typeof failure });
+      }
       return renewed;
     });
     checkEndpoint(fresh.clientEndpoint, 'the refreshed client_endpoint', options.allowInsecureHttp);
@@ -125,11 +133,8 @@ export function oauthTarget(options: OAuthTargetOptions): Target {
 
   return {
     kind: 'oauth',
-    async host() {
-      return new URL((await load()).clientEndpoint).host;
-    },
     async prepare(method) {
-      let using = await load();
+      let using = await load(method);
       if (using.expiresAt !== undefined && using.expiresAt.getTime() - Date.now() < EXPIRY_SOON_MS && app !== undefined && using.refreshToken) {
         await refresh(using, method);
         using = current!;
@@ -138,7 +143,7 @@ export function oauthTarget(options: OAuthTargetOptions): Target {
       return { url: `${base}${method}.json`, auth: { auth: using.accessToken }, token: using.accessToken };
     },
     async renew(expiredToken, error) {
-      const using = await load();
+      const using = await load(error.method);
       if (expiredToken !== undefined && using.accessToken !== expiredToken) return; // refreshed meanwhile
       await refresh(using, error.method, error);
     },

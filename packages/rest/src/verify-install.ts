@@ -2,6 +2,7 @@ import { createRestClient } from './client.js';
 import { credentialsFromEvent, type CredentialStore } from './credentials.js';
 import { isLoopbackHost } from './endpoint.js';
 import { B24RestError } from './errors.js';
+import { DEFAULT_OAUTH_SERVER, refreshTokens, type AppCredentials } from './refresh.js';
 
 export interface VerifyInstallOptions {
   /** This application's client_id; `app.info` must name it. */
@@ -16,6 +17,15 @@ export interface VerifyInstallOptions {
    * stored for another domain is refused, and an accepted one's tokens are stored.
    */
   credentials?: CredentialStore;
+  /**
+   * The application's client_id and client_secret. When given (and the install carries a refresh
+   * token), the install's refresh token is traded at `oauthServer`, whose answer names the
+   * portal's `member_id` and domain: a delivery that pairs a `member_id` with another portal's
+   * domain is refused. The new tokens go to `credentials`.
+   */
+  app?: AppCredentials;
+  /** The OAuth server for that check; default `https://oauth.bitrix.info/oauth/token/`. */
+  oauthServer?: string;
   /** Per `app.info` call; default 10,000 ms. */
   timeoutMs?: number;
   allowInsecureHttp?: boolean;
@@ -63,7 +73,8 @@ export function verifyInstall(options: VerifyInstallOptions): (event: InstallEve
   if (options === null || typeof options !== 'object' || typeof options.clientId !== 'string' || options.clientId === '') {
     throw new TypeError("verifyInstall needs { clientId }: the application's client_id.");
   }
-  const { clientId, credentials } = options;
+  const { clientId, credentials, app } = options;
+  if (app !== undefined && app.clientId !== clientId) throw new TypeError('verifyInstall: app.clientId differs from clientId.');
   const domains = options.domains ?? [];
   const allowInsecureHttp = options.allowInsecureHttp === true;
   return async (event) => {
@@ -96,7 +107,18 @@ export function verifyInstall(options: VerifyInstallOptions): (event: InstallEve
     const record = (info ?? {}) as Record<string, unknown>;
     const named = record.CLIENT_ID ?? record.client_id ?? record.CODE;
     if (named !== clientId) return false;
-    await credentials?.set(memberId, source);
+    let accepted = source;
+    if (app !== undefined && source.refreshToken) {
+      try {
+        accepted = await refreshTokens({ app, oauthServer: options.oauthServer ?? DEFAULT_OAUTH_SERVER, current: source, fetch: options.fetch ?? globalThis.fetch, timeoutMs: options.timeoutMs ?? 10_000, allowInsecureHttp, method: 'app.info' });
+      } catch (error) {
+        if (error instanceof B24RestError && error.code !== 'NETWORK_ERROR' && error.code !== 'TIMEOUT') return false;
+        throw error;
+      }
+      // refreshTokens refuses another member_id; the domain must match as well.
+      if (accepted.domain.toLowerCase() !== domain.toLowerCase()) return false;
+    }
+    await credentials?.set(memberId, accepted);
     return true;
   };
 }

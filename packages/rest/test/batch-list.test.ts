@@ -90,6 +90,13 @@ describe('list', () => {
     expect(sent).toEqual(['0', '50', '100', '150']);
   });
 
+  it('a method that ignores the ID cursor gives its first page once, not forever', async () => {
+    portal.method('stubborn.list', () => deals.slice(0, 50));
+    const items = await collect(b24().list('stubborn.list'));
+    expect(items).toHaveLength(50);
+    expect(portal.callsOf('stubborn.list')).toHaveLength(2);
+  });
+
   it('paging: start forces start/next, an empty list yields nothing', async () => {
     const items = await collect(b24().list('crm.deal.list', { filter: { '>ID': 160 } }, { paging: 'start' }));
     expect(items.map((item) => item.ID)).toEqual(deals.slice(160).map((deal) => deal.ID));

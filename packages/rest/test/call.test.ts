@@ -39,8 +39,8 @@ describe('call through an incoming webhook URL', () => {
 
   it('encodes nested params as PHP does', async () => {
     const b24 = createRestClient({ webhook: portal.webhookUrl });
-    await b24.call('crm.contact.get', { ID: 1, filter: { '>OPPORTUNITY': 0, STAGE_ID: ['NEW', 'WON'] }, flag: true });
-    expect(portal.callsOf('crm.contact.get').at(-1)!.params).toEqual({ ID: '1', filter: { '>OPPORTUNITY': '0', STAGE_ID: ['NEW', 'WON'] }, flag: '1' });
+    await b24.call('crm.contact.get', { ID: 1, filter: { '>OPPORTUNITY': 0, STAGE_ID: ['NEW', 'WON'], '>DATE_CREATE': new Date(Date.UTC(2026, 0, 2)) }, flag: true, skip: null });
+    expect(portal.callsOf('crm.contact.get').at(-1)!.params).toEqual({ ID: '1', filter: { '>OPPORTUNITY': '0', STAGE_ID: ['NEW', 'WON'], '>DATE_CREATE': '2026-01-02T00:00:00.000Z' }, flag: '1' });
   });
 
   it('callRaw gives result and time', async () => {

@@ -44,6 +44,22 @@ describe('OAuth refresh on expired_token', () => {
     expect(portal.callsOf('crm.deal.get').at(-1)!.auth).toMatchObject({ accessToken: portal.tokens.accessToken });
   });
 
+  it('a store or onRefresh that fails does not lose the new tokens: the calls go on, the failure is logged', async () => {
+    const warnings: string[] = [];
+    const broken: CredentialStore = { get: async () => undefined, set: async () => { throw new Error('store down'); }, delete: async () => {} };
+    const b24 = createRestClient({
+      auth: eventOf(portal), app: portal.app, credentials: broken, oauthServer: portal.oauthServer,
+      onRefresh: () => { throw new Error('callback bug'); },
+      logger: { warn: (message) => void warnings.push(message) },
+    });
+    portal.expireTokens();
+    await expect(b24.call('crm.deal.get', { id: 1 })).resolves.toEqual({ ID: '1' });
+    await expect(b24.call('crm.deal.get', { id: 2 })).resolves.toEqual({ ID: '2' });
+    expect(portal.refreshes).toHaveLength(1);
+    expect(warnings).toContain('b24hooks: could not store refreshed credentials');
+    expect(warnings).toContain('b24hooks: onRefresh threw');
+  });
+
   it('clients made from the same event (one per delivery) share one refresh', async () => {
     const event = eventOf(portal);
     portal.expireTokens();

@@ -44,6 +44,30 @@ describe('secrets never show', () => {
     expect(shown(error)).not.toContain(tokens.accessToken);
   });
 
+  it('not in a log line: retries and refreshes are logged with method, code and host only', async () => {
+    const lines: string[] = [];
+    const logger = { warn: (message: string, details?: Record<string, unknown>) => void lines.push(`${message} ${JSON.stringify(details)}`) };
+    let first = true;
+    portal.method('flaky.get', () => {
+      if (first) {
+        first = false;
+        throw new FakePortalError('QUERY_LIMIT_EXCEEDED', 'Too many requests', 503);
+      }
+      return 1;
+    });
+    await createRestClient({ webhook: portal.webhookUrl, logger, retryDelayMs: 5, rateLimit: false }).call('flaky.get');
+    const tokens = portal.tokens;
+    const event = { portal: { domain: portal.domain, memberId: portal.memberId, clientEndpoint: portal.clientEndpoint, serverEndpoint: portal.serverEndpoint }, auth: { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken } };
+    portal.expireTokens();
+    await createRestClient({ auth: event, app: portal.app, oauthServer: portal.oauthServer, logger, rateLimit: false }).call('echo.get');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toContain('"method":"flaky.get","code":"QUERY_LIMIT_EXCEEDED","attempt":1');
+    expect(lines[1]).toContain('"code":"expired_token"');
+    for (const secret of [portal.webhook.secret, tokens.accessToken, tokens.refreshToken, portal.tokens.accessToken, portal.app.clientSecret]) {
+      expect(lines.join('\n')).not.toContain(secret);
+    }
+  });
+
   it('not in a network failure of a webhook call', async () => {
     const gone = await createFakePortal();
     const url = gone.webhookUrl;

@@ -102,6 +102,30 @@ describe('verifyInstall', () => {
     expect(await policy(event(other, portal.memberId))).toBe(false);
   });
 
+  it('with app: confirms member_id and domain with the OAuth server, refusing a member_id claimed from another portal', async () => {
+    const attacker = await createFakePortal({ rateLimit: false, app: { clientId: portal.app.clientId, clientSecret: portal.app.clientSecret } });
+    try {
+      const credentials = createMemoryCredentialStore();
+      const genuine = verifyInstall({ clientId: portal.app.clientId, domains: [portal.domain], app: portal.app, oauthServer: portal.oauthServer, credentials });
+      const install = (from: FakePortal, memberId = from.memberId) => ({
+        name: 'ONAPPINSTALL',
+        portal: { domain: from.domain, memberId, clientEndpoint: from.clientEndpoint, serverEndpoint: from.serverEndpoint },
+        auth: { accessToken: from.tokens.accessToken, refreshToken: from.tokens.refreshToken },
+      });
+      const before = portal.refreshes.length;
+      expect(await genuine(install(portal))).toBe(true);
+      expect(portal.refreshes.length - before).toBe(1);
+      expect(await credentials.get(portal.memberId)).toMatchObject({ accessToken: portal.tokens.accessToken, refreshToken: portal.tokens.refreshToken });
+      // The attacker installed the app on their own portal and claims a portal that has not installed it.
+      const victimMemberId = 'a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5';
+      const policy = verifyInstall({ clientId: portal.app.clientId, domains: [attacker.domain], app: portal.app, oauthServer: attacker.oauthServer });
+      expect(await policy(install(attacker, victimMemberId))).toBe(false);
+      expect(await policy(install(attacker))).toBe(true);
+    } finally {
+      await attacker.close();
+    }
+  });
+
   it('matches domains by RegExp, and refuses domains that only look like Bitrix24', async () => {
     const policy = verifyInstall({ clientId: portal.app.clientId, domains: [/^127\.0\.0\.1:\d+$/] });
     const base = { name: 'ONAPPINSTALL', auth: { accessToken: portal.tokens.accessToken } };

@@ -7,6 +7,21 @@ import { afterEach, describe, expect, it } from 'vitest';
 let portal: FakePortal;
 afterEach(() => portal?.close());
 
+/** A server that answers 200 and keeps every body it was posted. */
+async function startCollector(): Promise<{ url: string; bodies: string[]; close(): void }> {
+  const bodies: string[] = [];
+  const server = createServer((req, res) => {
+    let text = '';
+    req.on('data', (chunk) => (text += chunk));
+    req.on('end', () => {
+      bodies.push(text);
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/b24`, bodies, close: () => server.close() };
+}
+
 async function post(url: string, body = '', type = 'application/x-www-form-urlencoded') {
   const response = await fetch(url, { method: 'POST', headers: { 'content-type': type }, body });
   return { status: response.status, body: (await response.json()) as Record<string, any> };
@@ -131,22 +146,12 @@ describe('createFakePortal: the REST wire format over real HTTP', () => {
 
   it('posts PHP-encoded events from this portal to a URL, with or without OAuth tokens', async () => {
     portal = await createFakePortal();
-    const bodies: string[] = [];
-    const receiver = createServer((req, res) => {
-      let text = '';
-      req.on('data', (chunk) => (text += chunk));
-      req.on('end', () => {
-        bodies.push(text);
-        res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
-      });
-    });
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/b24`;
+    const { url, bodies, close } = await startCollector();
     try {
       expect((await portal.postEvent(url, 'ONCRMDEALUPDATE', { oauth: false, data: { FIELDS: { ID: 662 } } })).status).toBe(200);
       await portal.postEvent(url, 'ONAPPINSTALL');
     } finally {
-      receiver.close();
+      close();
     }
     const webhook = parseForm(bodies[0]!) as any;
     expect(webhook.event).toBe('ONCRMDEALUPDATE');
@@ -156,8 +161,42 @@ describe('createFakePortal: the REST wire format over real HTTP', () => {
     expect(install.auth).toMatchObject({ access_token: portal.tokens.accessToken, refresh_token: portal.tokens.refreshToken, member_id: portal.memberId });
   });
 
-  it('leaves room for more methods and per-portal state', async () => {
+  it('posts robot calls as Bitrix24 encodes them (no event; workflow_id, event_token, properties, auth)', async () => {
     portal = await createFakePortal();
+    const { url, bodies, close } = await startCollector();
+    try {
+      await portal.postRobotCall(url, { code: 'find_deal', properties: { phone: '+49 30 1234', tries: 3 }, document: ['crm', 'CCrmDocumentDeal', 'DEAL_18'], eventToken: 'evt|find_deal|1', timeoutDuration: 60 });
+    } finally {
+      close();
+    }
+    const form = parseForm(bodies[0]!) as any;
+    expect(form.event).toBeUndefined();
+    expect(form).toMatchObject({
+      code: 'find_deal',
+      document_id: ['crm', 'CCrmDocumentDeal', 'DEAL_18'],
+      document_type: ['crm', 'CCrmDocumentDeal', 'DEAL'],
+      event_token: 'evt|find_deal|1',
+      properties: { phone: '+49 30 1234', tries: '3' },
+      use_subscription: 'Y',
+      timeout_duration: '60',
+      auth: { member_id: portal.memberId, application_token: portal.applicationToken, access_token: portal.tokens.accessToken },
+    });
+    expect(form.workflow_id).toMatch(/\S+/);
+    expect(Object.keys(form).at(-1)).toBe('auth');
+  });
+
+  it('a handler that throws something else answers 500 and is recorded so', async () => {
+    portal = await createFakePortal();
+    portal.method('broken.get', () => {
+      throw new Error('bug in the test handler');
+    });
+    expect(await post(`${portal.webhookUrl}broken.get`)).toMatchObject({ status: 500, body: { error: 'INTERNAL_SERVER_ERROR' } });
+    expect(portal.calls[0]).toMatchObject({ status: 500, error: 'INTERNAL_SERVER_ERROR' });
+  });
+
+  it('leaves room for more methods and per-portal state', async () => {
+    portal = await createFakePortal({ methods: { 'user.current': () => ({ ID: '1' }) } });
+    expect((await post(`${portal.webhookUrl}user.current`)).body.result).toEqual({ ID: '1' });
     portal.state.set('queue', [1, 2]);
     portal.method('EVENT.OFFLINE.GET', (_params, context) => context.portal.state.get('queue'));
     expect((await post(`${portal.webhookUrl}event.offline.get`)).body.result).toEqual([1, 2]);

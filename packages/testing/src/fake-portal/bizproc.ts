@@ -180,6 +180,7 @@ export async function postPortalRobot(
   const { token, timeoutMs, ...build } = options;
   const body = buildRobotBody(definition as B24RobotDefinition, values as RobotValues<{}>, {
     ...build,
+    workflowId: build.workflowId ?? `${randomHex(7)}.${randomHex(4)}`,
     eventToken,
     portal: { domain: portal.domain, memberId: portal.memberId, clientEndpoint: portal.clientEndpoint, serverEndpoint: portal.serverEndpoint },
     token: token ?? portal.applicationToken,

@@ -3,18 +3,18 @@ import type { AddressInfo } from 'node:net';
 import type { FormObject } from '@b24hooks/core';
 import { isFakeAnswer, timeBlock } from './answer.js';
 import { runBatch } from './batch.js';
-import { expiredToken, FakePortalError, invalidCredentials, invalidToken, noAuth, notFoundMethod, queryLimit } from './errors.js';
+import { authorise, methodInPath } from './auth.js';
+import { setDefaultMethods } from './default-methods.js';
+import { FakePortalError, notFoundMethod, queryLimit } from './errors.js';
 import { readBody, requestParams, sendJson } from './http.js';
 import { listHandler } from './list-method.js';
 import { answerTokenRequest } from './oauth-endpoint.js';
 import { bizprocOf, installBizproc, postPortalRobot } from './bizproc.js';
-import { postPortalEvent } from './post-event.js';
+import { postPortalEvent, postPortalRobotCall } from './post-event.js';
 import { createLeakyBucket } from './rate-limit.js';
 import { createTokenBook, randomHex } from './tokens.js';
 import type { CallAuth, FakePortal, FakePortalOptions, FakeRateLimit, MethodHandler, RecordedCall, RecordedRefresh } from './types.js';
 
-const WEBHOOK_PATH = /^\/rest\/(\d+)\/([^/]+)\/([^/]+?)(?:\.(?:json|xml))?\/?$/;
-const OAUTH_PATH = /^\/rest\/([a-z0-9_.]+?)(?:\.(?:json|xml))?\/?$/i;
 const DEFAULT_LIMIT: FakeRateLimit = { burst: 50, perSecond: 2 };
 
 /**
@@ -62,27 +62,11 @@ export async function createFakePortal(options: FakePortalOptions = {}): Promise
     try {
       return await dispatch(method, params, auth, inBatch);
     } catch (error) {
-      if (error instanceof FakePortalError) {
-        entry.error = error.code;
-        if (!inBatch) entry.status = error.status;
-      }
+      const refusal = error instanceof FakePortalError;
+      entry.error = refusal ? error.code : 'INTERNAL_SERVER_ERROR';
+      if (!inBatch) entry.status = refusal ? error.status : 500;
       throw error;
     }
-  }
-
-  function authorise(path: string, params: FormObject): { method: string; auth: CallAuth } {
-    const hook = WEBHOOK_PATH.exec(path);
-    if (hook) {
-      if (Number(hook[1]) !== webhook.userId || hook[2] !== webhook.secret) throw invalidCredentials();
-      return { method: hook[3]!, auth: { kind: 'webhook', userId: webhook.userId } };
-    }
-    const oauth = OAUTH_PATH.exec(path);
-    if (!oauth) throw notFoundMethod();
-    const token = params.auth;
-    if (typeof token !== 'string' || token === '') throw noAuth();
-    const checked = book.check(token);
-    if (checked.state !== 'valid') throw checked.state === 'expired' ? expiredToken() : invalidToken();
-    return { method: oauth[1]!, auth: { kind: 'oauth', accessToken: token, userId: checked.userId } };
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -103,10 +87,10 @@ export async function createFakePortal(options: FakePortalOptions = {}): Promise
     try {
       let authorised: { method: string; auth: CallAuth };
       try {
-        authorised = authorise(requestUrl.pathname, params);
+        authorised = authorise(requestUrl.pathname, params, webhook, book);
       } catch (error) {
         // Refused calls are recorded too (without auth), so a test sees the expired_token a client got.
-        const named = WEBHOOK_PATH.exec(requestUrl.pathname)?.[3] ?? OAUTH_PATH.exec(requestUrl.pathname)?.[1];
+        const named = methodInPath(requestUrl.pathname);
         if (named !== undefined && error instanceof FakePortalError) {
           calls.push({ method: named.toLowerCase(), params: withoutAuth(params), inBatch: false, status: error.status, error: error.code, at: new Date() });
         }
@@ -183,6 +167,7 @@ export async function createFakePortal(options: FakePortalOptions = {}): Promise
       };
     },
     postEvent: (target, name, eventOptions) => postPortalEvent(portal, target, name, eventOptions),
+    postRobotCall: (target, robotOptions) => postPortalRobotCall(portal, target, robotOptions),
     get bizproc() {
       return bizprocOf(portal);
     },
@@ -194,21 +179,9 @@ export async function createFakePortal(options: FakePortalOptions = {}): Promise
       }),
   };
 
-  portal.method('app.info', () => ({
-    ID: 1,
-    CODE: app.clientId,
-    VERSION: 1,
-    STATUS: 'L',
-    INSTALLED: true,
-    PAYMENT_EXPIRED: 'N',
-    DAYS: null,
-    LANGUAGE_ID: 'en',
-    LICENSE: 'en_pro100',
-    LICENSE_TYPE: 'pro100',
-    LICENSE_FAMILY: 'pro',
-  }));
+  setDefaultMethods(portal);
   installBizproc(portal);
-  portal.method('server.time', () => new Date().toISOString().replace(/\.\d{3}Z$/, '+00:00'));
+  for (const [name, handler] of Object.entries(options.methods ?? {})) portal.method(name, handler);
   return portal;
 }
 

@@ -10,6 +10,7 @@ export type {
   MethodContext,
   MethodHandler,
   PostEventOptions,
+  PostRobotCallOptions,
   RecordedCall,
   RecordedRefresh,
 } from './types.js';

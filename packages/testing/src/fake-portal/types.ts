@@ -75,6 +75,8 @@ export interface FakePortalOptions {
   tokenLifetimeSeconds?: number;
   /** The port to listen on (default: any free one). */
   port?: number;
+  /** Methods to set from the start (as `portal.method(name, handler)` does). */
+  methods?: Record<string, MethodHandler>;
 }
 
 export interface PostEventOptions {
@@ -85,6 +87,29 @@ export interface PostEventOptions {
   /** `auth[application_token]`; default the portal's. */
   token?: string;
   /** Any other `auth[...]` key to set or remove (`null`). */
+  auth?: Record<string, string | number | null | undefined>;
+  timeoutMs?: number;
+}
+
+export interface PostRobotCallOptions {
+  /** The robot's (or activity's) code. */
+  code: string;
+  /** `properties[...]`, as the workflow filled them in (values as text, lists for `multiple`). */
+  properties?: Record<string, unknown>;
+  /** `document_id`: default `['crm', 'CCrmDocumentDeal', 'DEAL_1']`. */
+  document?: [string, string, string];
+  /** `document_type`: default `['crm', 'CCrmDocumentDeal', 'DEAL']`. */
+  documentType?: [string, string, string];
+  /** `event_token` (default a made-up one); the app answers with it through `bizproc.event.send`. */
+  eventToken?: string;
+  workflowId?: string;
+  /** `use_subscription`: `Y` unless false (`N`). */
+  useSubscription?: boolean;
+  /** `timeout_duration` in seconds; default 0. */
+  timeoutDuration?: number;
+  /** With the application's OAuth tokens (default), or only the five keys (`false`). */
+  oauth?: boolean;
+  token?: string;
   auth?: Record<string, string | number | null | undefined>;
   timeoutMs?: number;
 }
@@ -131,6 +156,8 @@ export interface FakePortal {
   eventAuth(options?: { oauth?: boolean; token?: string }): Record<string, string | number>;
   /** Posts a PHP-encoded event from this portal to `url` (see `buildEventBody`). */
   postEvent(url: string | URL, name: string, options?: PostEventOptions): Promise<SendResult>;
+  /** Posts a business-process robot call from this portal to `url` (PHP-encoded, no `event`). */
+  postRobotCall(url: string | URL, options: PostRobotCallOptions): Promise<SendResult>;
   /** Registered robots and activities, `bizproc.event.send` replies and `bizproc.activity.log` lines. */
   readonly bizproc: FakeBizproc;
   /** Posts a robot (or activity) call from this portal to `url` (see `buildRobotBody`), with a fresh event token. */
