@@ -166,6 +166,13 @@ export function bizprocOf(portal: FakePortal): FakeBizproc {
   return (portal.state.get(STATE_KEY) as FakeBizproc | undefined) ?? installBizproc(portal);
 }
 
+/** A fresh event token (or the given one) that this portal's `bizproc.event.send` will know as its own. */
+export function issueEventToken(portal: FakePortal, eventToken?: string): string {
+  const token = eventToken ?? `${randomHex(7)}.${randomHex(4)}|A${randomHex(4)}|${randomHex(16)}`;
+  (bizprocOf(portal) as FakeBizproc & { issued: Set<string> }).issued.add(token);
+  return token;
+}
+
 /** A robot call from this portal, as Bitrix24 posts it, with the portal's auth and a fresh event token. */
 export async function postPortalRobot(
   portal: FakePortal,
@@ -174,9 +181,7 @@ export async function postPortalRobot(
   values: Record<string, unknown> = {},
   options: PostRobotOptions = {},
 ): Promise<PostRobotResult> {
-  const state = bizprocOf(portal) as FakeBizproc & { issued: Set<string> };
-  const eventToken = options.eventToken ?? `${randomHex(7)}.${randomHex(4)}|A${randomHex(4)}|${randomHex(16)}`;
-  state.issued.add(eventToken);
+  const eventToken = issueEventToken(portal, options.eventToken);
   const { token, timeoutMs, ...build } = options;
   const body = buildRobotBody(definition as B24RobotDefinition, values as RobotValues<{}>, {
     ...build,

@@ -9,7 +9,7 @@ import { FakePortalError, notFoundMethod, queryLimit } from './errors.js';
 import { readBody, requestParams, sendJson } from './http.js';
 import { listHandler } from './list-method.js';
 import { answerTokenRequest } from './oauth-endpoint.js';
-import { bizprocOf, installBizproc, postPortalRobot } from './bizproc.js';
+import { bizprocOf, installBizproc, issueEventToken, postPortalRobot } from './bizproc.js';
 import { postPortalEvent, postPortalRobotCall } from './post-event.js';
 import { createLeakyBucket } from './rate-limit.js';
 import { createTokenBook, randomHex } from './tokens.js';
@@ -167,7 +167,8 @@ export async function createFakePortal(options: FakePortalOptions = {}): Promise
       };
     },
     postEvent: (target, name, eventOptions) => postPortalEvent(portal, target, name, eventOptions),
-    postRobotCall: (target, robotOptions) => postPortalRobotCall(portal, target, robotOptions),
+    // The call's event token is one this portal issued, so its reply is marked known.
+    postRobotCall: (target, robotOptions) => postPortalRobotCall(portal, target, { ...robotOptions, eventToken: issueEventToken(portal, robotOptions?.eventToken) }),
     get bizproc() {
       return bizprocOf(portal);
     },
