@@ -27,7 +27,7 @@ async function run(label, clientOptions) {
 }
 
 const rows = [
-  await run('createRestClient (bucket on, defaults)', { rateLimit: limit }),
+  await run('createRestClient (its bucket = the portal)', { rateLimit: limit }),
   await run('no client bucket, retries 3 (peer)', { rateLimit: false }),
 ];
 
