@@ -3,7 +3,7 @@
  * with `@OnB24Robot()` methods discovered on a provider, against the fake portal. The scenarios
  * are those Express and Koa run (test/robots/scenario.ts).
  */
-import { All, Controller, HttpCode, Inject, Injectable, Module, UseGuards, type DynamicModule } from '@nestjs/common';
+import { All, Controller, HttpCode, Inject, Injectable, Module, Scope, UseGuards, type DynamicModule } from '@nestjs/common';
 import { HttpAdapterHost, NestFactory } from '@nestjs/core';
 import { describe, expect, it } from 'vitest';
 import { createReceiver, type B24RobotCall } from '@b24hooks/core';
@@ -92,6 +92,22 @@ describe('B24HooksModule.forRoot({ token, rest, path })', () => {
       await app.close();
       await portal.close();
     }
+  });
+});
+
+describe('@OnB24Robot on a request-scoped provider', () => {
+  @Injectable({ scope: Scope.REQUEST })
+  class PerRequestRobot {
+    @OnB24Robot('per_request')
+    answer(): void {}
+  }
+
+  it('fails the bootstrap with a message naming the method', async () => {
+    @Module({ imports: [B24HooksModule.forRoot({ token: 't', rest: () => ({ call: async () => true }), path: '/b24' })], providers: [PerRequestRobot] })
+    class ScopedApp {}
+    const app = await NestFactory.create(ScopedApp, { logger: false });
+    await expect(app.init()).rejects.toThrow(/@OnB24Robot\(\) on PerRequestRobot\.answer needs a singleton provider/);
+    await app.close();
   });
 });
 

@@ -56,8 +56,11 @@ export class B24HandlerExplorer implements OnModuleInit {
 
   private refuseScoped(wrapper: InstanceWrapper): void {
     const prototype = (wrapper.metatype as { prototype?: object } | null | undefined)?.prototype;
-    for (const [name] of [...this.handlersOf(prototype ?? null), ...this.robotsOf(prototype ?? null)]) {
+    for (const [name] of this.handlersOf(prototype ?? null)) {
       throw new Error(`b24hooks: @OnB24Event() on ${String(wrapper.name)}.${name} needs a singleton provider, not a request-scoped or transient one.`);
+    }
+    for (const [name] of this.robotsOf(prototype ?? null)) {
+      throw new Error(`b24hooks: @OnB24Robot() on ${String(wrapper.name)}.${name} needs a singleton provider, not a request-scoped or transient one.`);
     }
   }
 }
