@@ -16,7 +16,7 @@ describeReference([...CASES, ...ROBOT_CASES, ...FIXTURE_CASES]);
 for (const target of TARGETS) runTarget(target, [...CASES, ...ROBOT_CASES, ...FIXTURE_CASES]);
 
 describe('with a body parser mounted first', () => {
-  for (const target of PARSER_TARGETS) runTarget(target, [...casesIntactThrough(target.parser!), ...ROBOT_CASES]);
+  for (const target of PARSER_TARGETS) runTarget(target, [...casesIntactThrough(target.parser!), ...ROBOT_CASES.filter((item) => item.lostBy?.[target.parser!] === undefined)]);
 });
 
 describe('what each body parser loses (lostBy) is real', () => {

@@ -4,7 +4,7 @@
  * rows do not wait (use_subscription N), so no reply is sent. Replies to a waiting workflow are
  * checked against the fake portal in test/robots-http.test.ts.
  */
-import { defineRobot, type B24RestFactory, type Receiver } from '@b24hooks/core';
+import { defineRobot, parseForm, type B24RestFactory, type Receiver } from '@b24hooks/core';
 import { buildRobotBody, type BuildRobotOptions } from '@b24hooks/testing';
 import type { ConformanceCase, Expected } from './cases.js';
 
@@ -60,6 +60,23 @@ export const ROBOT_CASES: readonly ConformanceCase[] = [
   },
   { name: 'robot call from a portal the token store does not know', setup: 'store', request: robotRequest(CASE_ROBOT.code), expect: { status: 401, code: 'UNKNOWN_PORTAL' } },
   { name: 'robot call whose handler fails', setup: 'token', request: robotRequest('case_failing_robot'), expect: { status: 500, code: 'HANDLER_FAILED' } },
+  {
+    name: 'robot call as JSON (for tools and proxies)',
+    setup: 'token',
+    request: { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(parseForm(robotRequest(CASE_ROBOT.code).body)) },
+    expect: ok,
+  },
+  {
+    name: 'robot call over the parameter limit (2,000 properties)',
+    setup: 'token',
+    request: robotRequest(CASE_ROBOT.code, {}, { phone: 'x', ...Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`p${i}`, String(i)])) }),
+    expect: { status: 400, code: 'MALFORMED_BODY' },
+    lostBy: {
+      'urlencoded-flat': 'body-parser refuses more than 1,000 parameters with its own 413 answer',
+      'urlencoded-extended': 'body-parser refuses more than 1,000 parameters with its own 413 answer',
+      'koa-bodyparser': '@koa/bodyparser (qs) keeps only the first 1,000 parameters',
+    },
+  },
   {
     name: 'robot call without a code',
     setup: 'token',
