@@ -94,7 +94,8 @@ export function createRobotDispatcher(parts: RobotDispatcherParts): RobotDispatc
         toRobotCall(form); // An unroutable envelope is INVALID_EVENT, not UNKNOWN_ROBOT.
         throw unknownRobot(code);
       }
-      return toRobotCall(form, registered.definition);
+      // Typed per its definition for the handler; the dispatcher itself only routes it.
+      return registered.definition ? (toRobotCall(form, registered.definition) as B24RobotCall) : toRobotCall(form);
     },
 
     async run(call, options) {

@@ -3,7 +3,7 @@ import { redact } from '../events/redact.js';
 import { integer, readAuthBlock, toAuth, toPortal } from '../events/to-event.js';
 import type { FormObject, FormValue } from '../form/types.js';
 import { coerceProperties } from './properties.js';
-import type { B24RobotCall, B24RobotDefinition, B24RobotDocument } from './types.js';
+import type { B24RobotCall, B24RobotDefinition, B24RobotDocument, B24RobotProperties, B24RobotPropertyValues } from './types.js';
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
@@ -49,7 +49,12 @@ function triple(value: FormValue | undefined): [string, string, string] {
  * (as sent without one). Throws `INVALID_EVENT` when the form is not a robot call. Call it from a
  * worker on a job's form, then `receiver.receiveRobot(call)`.
  */
-export function toRobotCall<D extends B24RobotDefinition>(form: FormObject, definition?: D): B24RobotCall {
+export function toRobotCall<P extends B24RobotProperties, R extends B24RobotProperties>(
+  form: FormObject,
+  definition: B24RobotDefinition<P, R>,
+): B24RobotCall<B24RobotPropertyValues<P>>;
+export function toRobotCall(form: FormObject): B24RobotCall;
+export function toRobotCall(form: FormObject, definition?: B24RobotDefinition): B24RobotCall<unknown> {
   if (!isRobotCallForm(form)) {
     throw invalid('The body is not a robot call: one has workflow_id and event_token, and no event field.');
   }
@@ -85,5 +90,5 @@ export function toRobotCall<D extends B24RobotDefinition>(form: FormObject, defi
   if (oauth !== undefined) hidden(call, 'auth', oauth);
   if (problems.length > 0) call.problems = problems;
   hidden(call, 'raw', form);
-  return call as unknown as B24RobotCall;
+  return call as unknown as B24RobotCall<unknown>;
 }

@@ -4,8 +4,8 @@
  * run time.
  */
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { createReceiver, defineRobot, type B24RobotCall, type B24RobotDefinition, type B24RobotDocument, type FormValue } from '@b24hooks/core';
-import { recordingRest } from './support.js';
+import { createReceiver, defineRobot, parseForm, toRobotCall, type B24RobotCall, type B24RobotDefinition, type B24RobotDocument, type FormValue } from '@b24hooks/core';
+import { recordingRest, robotBody } from './support.js';
 
 // One handler per code: each registration gets its own receiver.
 const fresh = () => createReceiver({ token: 'type-tests', rest: recordingRest().rest });
@@ -53,6 +53,14 @@ describe('call.properties from the definition', () => {
       void call.properties.other;
       return { dealId: 1 };
     });
+  });
+
+  it('toRobotCall types the properties with a definition, and leaves them as sent without one', () => {
+    const form = parseForm(robotBody({ code: 'every_type', properties: { s: 'x', i: '4' } }));
+    const typed = toRobotCall(form, everyType);
+    expectTypeOf(typed.properties.i).toEqualTypeOf<number>();
+    expect(typed.properties.i).toBe(4);
+    expectTypeOf(toRobotCall(form).properties).toEqualTypeOf<Record<string, FormValue>>();
   });
 
   it('a code alone gives the properties as sent', () => {
