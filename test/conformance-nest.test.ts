@@ -6,13 +6,14 @@
 import { describe } from 'vitest';
 import { CASES } from './conformance/cases.js';
 import { FIXTURE_CASES } from './conformance/fixture-cases.js';
+import { ROBOT_CASES } from './conformance/robot-cases.js';
 import { describeReference, runLost, runTarget } from './conformance/runner.js';
 import { lostThroughNest, NEST_TARGETS } from './conformance/targets/nest.js';
 
-describeReference([...CASES, ...FIXTURE_CASES]);
+describeReference([...CASES, ...ROBOT_CASES, ...FIXTURE_CASES]);
 
 describe('@b24hooks/nestjs: every case its set-up lets through gets the reference answer', () => {
-  for (const target of NEST_TARGETS) runTarget(target, CASES.filter((item) => lostThroughNest(target, item) === undefined));
+  for (const target of NEST_TARGETS) runTarget(target, [...CASES, ...ROBOT_CASES].filter((item) => lostThroughNest(target, item) === undefined));
 });
 
 // With the raw body kept (bodyParser: false, or rawBody: true) every fixture must pass unchanged.

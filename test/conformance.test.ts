@@ -7,15 +7,16 @@
 import { describe } from 'vitest';
 import { CASES, casesIntactThrough } from './conformance/cases.js';
 import { FIXTURE_CASES } from './conformance/fixture-cases.js';
+import { ROBOT_CASES } from './conformance/robot-cases.js';
 import { describeReference, runLost, runTarget } from './conformance/runner.js';
 import { PARSER_TARGETS, TARGETS } from './conformance/targets/index.js';
 
-describeReference([...CASES, ...FIXTURE_CASES]);
+describeReference([...CASES, ...ROBOT_CASES, ...FIXTURE_CASES]);
 
-for (const target of TARGETS) runTarget(target, [...CASES, ...FIXTURE_CASES]);
+for (const target of TARGETS) runTarget(target, [...CASES, ...ROBOT_CASES, ...FIXTURE_CASES]);
 
 describe('with a body parser mounted first', () => {
-  for (const target of PARSER_TARGETS) runTarget(target, casesIntactThrough(target.parser!));
+  for (const target of PARSER_TARGETS) runTarget(target, [...casesIntactThrough(target.parser!), ...ROBOT_CASES.filter((item) => item.lostBy?.[target.parser!] === undefined)]);
 });
 
 describe('what each body parser loses (lostBy) is real', () => {

@@ -4,16 +4,21 @@
 import express from 'express';
 import { createReceiver } from '@b24hooks/core';
 import { b24hooks } from '@b24hooks/express';
-import { createRestClient } from '@b24hooks/rest';
+import { createRestClient, createRestFactory } from '@b24hooks/rest';
+import { answerRobots } from './robots.js';
 
 /**
- * @param {{ token: string | string[], webhook?: string, log?: (line: string) => void, logger?: import('@b24hooks/core').B24Logger }} options
+ * @param {{ token: string | string[], webhook?: string, app?: { clientId: string, clientSecret: string }, oauthServer?: string, log?: (line: string) => void, logger?: import('@b24hooks/core').B24Logger }} options
  *   token: the application token Bitrix24 showed for the outgoing webhook (or sent in ONAPPINSTALL);
  *   webhook: the portal's incoming webhook URL (https://<portal>/rest/<user>/<secret>/), to read deals back;
+ *   app: the application's client_id and client_secret, to answer robot calls (robots.js) with the
+ *   tokens each call carries; oauthServer: where those refresh (default Bitrix24's);
  *   log: where the handlers write; logger: where b24hooks reports refused requests (never with a token).
  */
-export function createApp({ token, webhook, log = console.log, logger = console }) {
-  const receiver = createReceiver({ token, logger });
+export function createApp({ token, webhook, app: oauthApp, oauthServer, log = console.log, logger = console }) {
+  const rest = oauthApp ? createRestFactory({ app: oauthApp, ...(oauthServer ? { oauthServer } : {}) }) : undefined;
+  const receiver = createReceiver({ token, logger, ...(rest ? { rest } : {}) });
+  if (rest) answerRobots(receiver, log);
   const b24 = webhook ? createRestClient({ webhook }) : undefined;
 
   receiver.on('ONCRMDEALUPDATE', async (event) => {

@@ -13,6 +13,7 @@ import {
   type B24HookErrorCode,
   type Receiver,
 } from '@b24hooks/core';
+import { caseRobotOptions, registerCaseRobots } from './robot-cases.js';
 
 // ---------------------------------------------------------------------------------------------
 // Portals and tokens
@@ -69,15 +70,17 @@ export function createCaseReceiver(setup: ReceiverSetup): CaseReceiver {
   const logger = { warn: (message: string) => void warnings.push(message), error: (message: string) => void warnings.push(message) };
   const receiver =
     setup === 'token'
-      ? createReceiver({ token: TOKENS.main, logger })
+      ? createReceiver({ token: TOKENS.main, logger, ...caseRobotOptions })
       : setup === 'rotation'
-        ? createReceiver({ token: [TOKENS.old, TOKENS.new], logger })
+        ? createReceiver({ token: [TOKENS.old, TOKENS.new], logger, ...caseRobotOptions })
         : createReceiver({
             tokenStore: createMemoryTokenStore({ [PORTALS.stored.memberId]: TOKENS.stored }),
             install: 'trust-first-use',
             logger,
+            ...caseRobotOptions,
           });
   receiver.onAny((event) => void events.push(event));
+  registerCaseRobots(receiver);
   return { receiver, events, warnings };
 }
 

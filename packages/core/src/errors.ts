@@ -12,6 +12,7 @@ export const B24_ERROR_STATUS = {
   UNKNOWN_PORTAL: 401,
   TOKEN_MISMATCH: 401,
   HANDLER_FAILED: 500,
+  UNKNOWN_ROBOT: 404,
 } as const;
 
 export type B24HookErrorCode = keyof typeof B24_ERROR_STATUS;

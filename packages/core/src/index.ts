@@ -3,3 +3,4 @@ export { B24HookError, B24_ERROR_STATUS, isB24HookError, type B24HookErrorCode, 
 export * from './events/index.js';
 export * from './verify/index.js';
 export * from './receiver/index.js';
+export * from './robots/index.js';

@@ -42,7 +42,8 @@ export function b24hooks(receiver: Receiver, options?: B24HooksExpressOptions): 
   const { respond, handleOptions } = adapterSettings(receiver, options, '@b24hooks/express');
 
   function answer(req: B24ExpressRequest, res: B24ExpressResponse, next: B24ExpressNext, result: B24HandleResult): void {
-    if (respond) {
+    // A robot call was answered by its onRobot handler in core: the app's route handles events only.
+    if (respond || result.robotCall) {
       res.status(result.status).json(result.body);
     } else if (result.error) {
       next(result.error);

@@ -36,7 +36,8 @@ export function b24hooks(receiver: Receiver, options?: B24HooksKoaOptions): B24K
       { method: ctx.method, headers: ctx.req.headers, stream: ctx.req, rawBody, parsedBody: body, framework: WHO_PARSED },
       handleOptions,
     );
-    if (respond) {
+    // A robot call was answered by its onRobot handler in core: the app's route handles events only.
+    if (respond || result.robotCall) {
       ctx.status = result.status;
       ctx.body = result.body;
       return;

@@ -3,7 +3,7 @@ import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@ne
 import { HttpAdapterHost } from '@nestjs/core';
 import { handleIncoming, settleHandled, type Receiver } from '@b24hooks/core';
 import { B24_EVENT_PROPERTY, B24_RECEIVER } from './constants.js';
-import { B24RefusalException } from './refusal.js';
+import { B24AnsweredException, B24RefusalException } from './refusal.js';
 import { incomingSource, type NestHttpRequest } from './request.js';
 
 /**
@@ -25,6 +25,8 @@ export class B24EventGuard implements CanActivate {
     const req = http.getRequest<NestHttpRequest & Record<string, unknown>>();
     const result = await handleIncoming(this.receiver, incomingSource(req), { dispatch: false });
     if (result.error) throw new B24RefusalException(result.error, this.adapterHost.httpAdapter);
+    // A robot call was answered by its onRobot handler in core: the guarded route handles events only.
+    if (result.robotCall) throw new B24AnsweredException(result.body, result.status, this.adapterHost.httpAdapter);
     const event = result.event!;
     req[B24_EVENT_PROPERTY] = event;
     const res = http.getResponse<ServerResponse>();

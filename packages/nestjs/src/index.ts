@@ -8,6 +8,7 @@ export {
 } from './module-definition.js';
 export { B24_RECEIVER, B24_EVENT_PROPERTY } from './constants.js';
 export { OnB24Event, B24Event } from './decorators.js';
+export { OnB24Robot } from './robot-decorator.js';
 export { B24EventGuard } from './guard.js';
-export { B24RefusalException, B24RefusalFilter } from './refusal.js';
-export type { B24EventName, B24EventPattern, B24EventsMatching, Receiver, ReceiverOptions } from '@b24hooks/core';
+export { B24AnsweredException, B24RefusalException, B24RefusalFilter } from './refusal.js';
+export type { B24EventName, B24EventPattern, B24EventsMatching, B24RobotCall, Receiver, ReceiverOptions } from '@b24hooks/core';

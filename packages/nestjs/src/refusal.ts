@@ -17,12 +17,26 @@ export class B24RefusalException extends HttpException {
 }
 
 /**
+ * Ends a guarded request that core already answered (a robot call, which only `onRobot` handlers
+ * answer): the guarded route handles events, so it must not run.
+ */
+export class B24AnsweredException extends HttpException {
+  constructor(
+    body: object,
+    status: number,
+    readonly httpAdapter: HttpServer,
+  ) {
+    super(body, status);
+  }
+}
+
+/**
  * Bound to every route guarded by `B24EventGuard` (at method level, so it comes before the app's
  * class-level and global filters): writes the refusal itself, whatever the app's other filters do.
  */
-@Catch(B24RefusalException)
-export class B24RefusalFilter implements ExceptionFilter<B24RefusalException> {
-  catch(exception: B24RefusalException, host: ArgumentsHost): void {
+@Catch(B24RefusalException, B24AnsweredException)
+export class B24RefusalFilter implements ExceptionFilter<B24RefusalException | B24AnsweredException> {
+  catch(exception: B24RefusalException | B24AnsweredException, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<unknown>();
     exception.httpAdapter.reply(response, exception.getResponse(), exception.getStatus());
   }

@@ -10,3 +10,4 @@ export type { ClientPortal, EventSource } from './target.js';
 export { createRestFactory, type RestFactory, type RestFactoryOptions } from './factory.js';
 export { verifyInstall, type VerifyInstallOptions } from './verify-install.js';
 export * from './offline/index.js';
+export { registerRobots, robotFields, type RegisterRobotsOptions, type RegisterRobotsResult } from './register-robots.js';

@@ -54,7 +54,7 @@ export interface BuildEventOptions<N extends string = string> {
 }
 
 /** The limits Bitrix24's receivers apply are for incoming bodies, not for bodies a test builds. */
-const BUILD_LIMITS = { maxParams: Number.MAX_SAFE_INTEGER, maxDepth: 1000 };
+export const BUILD_LIMITS = { maxParams: Number.MAX_SAFE_INTEGER, maxDepth: 1000 };
 
 type Tree = Record<string, unknown>;
 
@@ -78,7 +78,7 @@ function clone<T>(value: T): T {
   return structuredClone(value);
 }
 
-function unixSeconds(ts: number | Date): number {
+export function unixSeconds(ts: number | Date): number {
   const seconds = ts instanceof Date ? Math.floor(ts.getTime() / 1000) : ts;
   if (!Number.isSafeInteger(seconds)) throw new TypeError(`ts must be Unix seconds (an integer) or a Date, got ${String(ts)}`);
   return seconds;
@@ -91,11 +91,11 @@ function resolvePortal(portal: Partial<B24Portal> | undefined): B24Portal {
 }
 
 /** The `auth` block, keys in the order Bitrix24 writes them. */
-function buildAuth(fixture: EventFixture, scope: string, ts: number, options: BuildEventOptions): Tree {
+export function buildAuth(oauth: boolean, scope: string, ts: number, options: Pick<BuildEventOptions, 'portal' | 'token' | 'auth'>): Tree {
   const portal = resolvePortal(options.portal);
   const token = options.token ?? FIXTURE_TOKEN;
   const auth: Tree =
-    options.oauth ?? fixture.oauth
+    oauth
       ? {
           access_token: FIXTURE_OAUTH.accessToken,
           expires: ts + FIXTURE_OAUTH.expiresIn,
@@ -149,7 +149,7 @@ function setPath(data: unknown, path: readonly string[], value: string): void {
 export function buildEventForm<const N extends BuildableEventName>(name: N, options: BuildEventOptions<N> = {}): FormObject {
   const { name: eventName, spec, fixture, suffix } = resolveFixture(name);
   const ts = unixSeconds(options.ts ?? FIXTURE_TS);
-  const auth = buildAuth(fixture, spec.scope, ts, options as BuildEventOptions);
+  const auth = buildAuth(options.oauth ?? fixture.oauth, spec.scope, ts, options as BuildEventOptions);
   let data: unknown = clone(fixture.data as FormValue);
   if (suffix !== undefined && fixture.suffixPath) setPath(data, fixture.suffixPath, suffix);
   syncAuthCopies(data, auth);

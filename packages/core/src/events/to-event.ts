@@ -38,7 +38,7 @@ function text(form: FormObject, key: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-function integer(form: FormObject, key: string, where: string): number | undefined {
+export function integer(form: FormObject, key: string, where: string): number | undefined {
   const value = form[key];
   if (value === undefined || value === '') return undefined;
   if (typeof value !== 'string' || !INTEGER_TEXT.test(value)) throw invalid(`${where}[${key}] should be an integer.`);
@@ -55,7 +55,7 @@ export function readAuthBlock(form: FormObject): FormObject {
   return auth;
 }
 
-function toPortal(auth: FormObject): B24Portal {
+export function toPortal(auth: FormObject): B24Portal {
   const domain = text(auth, 'domain');
   const memberId = text(auth, 'member_id');
   if (!domain || !memberId) throw invalid('auth[domain] and auth[member_id] must be present: they say which portal sent the event.');
@@ -67,7 +67,7 @@ function toPortal(auth: FormObject): B24Portal {
   };
 }
 
-function toAuth(auth: FormObject, timestamp: Date): B24Auth | undefined {
+export function toAuth(auth: FormObject, timestamp: Date): B24Auth | undefined {
   const accessToken = text(auth, 'access_token');
   if (!accessToken) return undefined;
   const result: B24Auth = { accessToken, scope: (text(auth, 'scope') ?? '').split(',').filter(Boolean) };

@@ -1,8 +1,10 @@
 import type { B24Event } from '../events/types.js';
 import { resolveFormLimits } from '../form/limits.js';
+import { createRobotDispatcher } from '../robots/dispatch.js';
 import { createTokenVerifier } from '../verify/verify.js';
 import { createDispatcher } from './dispatch.js';
 import { handleRequest } from './handle.js';
+import type { B24RobotCall, B24RobotDefinition } from '../robots/types.js';
 import type { Receiver, ReceiverOptions } from './types.js';
 
 /** A receiver: verification, typed events and handlers, independent of any HTTP framework. */
@@ -16,6 +18,10 @@ export function createReceiver(options: ReceiverOptions): Receiver {
     throw new TypeError("b24hooks: ack must be 'after-handlers' or 'before-handlers'.");
   }
   const dispatcher = createDispatcher(logger);
+  if (options.rest !== undefined && typeof options.rest !== 'function') {
+    throw new TypeError('b24hooks: rest must be a function (call) => client, e.g. createRestFactory({ app }) from @b24hooks/rest.');
+  }
+  const robots = createRobotDispatcher({ rest: options.rest, logger, reportError: dispatcher.reportError });
 
   const receiver: Receiver = {
     limits,
@@ -28,6 +34,11 @@ export function createReceiver(options: ReceiverOptions): Receiver {
       dispatcher.onAny(handler);
       return receiver;
     },
+    onRobot(target: B24RobotDefinition | string, handler: (call: never) => unknown) {
+      robots.on(target, handler as (call: B24RobotCall) => unknown);
+      return receiver;
+    },
+    receiveRobot: async (call, runOptions) => robots.run(robots.callFor(call.raw), runOptions),
     onError(handler) {
       dispatcher.onError(handler);
       return receiver;
@@ -41,7 +52,7 @@ export function createReceiver(options: ReceiverOptions): Receiver {
     },
     forget: (event) => verifier.forget(event),
     handle: (request, handleOptions) =>
-      handleRequest({ receiver, verifier, ack, logger, reportError: dispatcher.reportError }, request, handleOptions),
+      handleRequest({ receiver, verifier, ack, logger, reportError: dispatcher.reportError, robots }, request, handleOptions),
   };
   return receiver;
 }

@@ -1,6 +1,7 @@
 import { B24HookError } from '../errors.js';
 import { compilePattern } from '../events/match.js';
 import type { B24Event } from '../events/types.js';
+import type { B24RobotCall } from '../robots/types.js';
 import type { B24ErrorHandler, B24EventHandler, B24Logger } from './types.js';
 
 type AnyHandler = B24EventHandler<B24Event>;
@@ -10,7 +11,7 @@ export interface Dispatcher {
   onAny(handler: AnyHandler): void;
   onError(handler: B24ErrorHandler): void;
   run(event: B24Event): Promise<void>;
-  reportError(error: Error, event?: B24Event): Promise<void>;
+  reportError(error: Error, event?: B24Event, robotCall?: B24RobotCall): Promise<void>;
 }
 
 function checkHandler(handler: unknown): void {
@@ -30,11 +31,11 @@ export function createDispatcher(logger: B24Logger | undefined): Dispatcher {
     return matched;
   }
 
-  async function reportError(error: Error, event?: B24Event): Promise<void> {
+  async function reportError(error: Error, event?: B24Event, robotCall?: B24RobotCall): Promise<void> {
     await Promise.all(
       errorHandlers.map(async (handler) => {
         try {
-          await handler(error, event);
+          await (robotCall ? handler(error, undefined, robotCall) : handler(error, event));
         } catch (failure) {
           // An onError handler must not take the receiver down; the logger is the last resort.
           logger?.error?.('b24hooks: an onError handler threw', { error: String(failure) });

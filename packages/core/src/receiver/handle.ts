@@ -1,6 +1,9 @@
 import { B24HookError } from '../errors.js';
 import type { B24Event } from '../events/types.js';
 import type { FormObject } from '../form/types.js';
+import type { RobotDispatcher } from '../robots/dispatch.js';
+import { handleRobotCall } from '../robots/handle-robot.js';
+import { isRobotCallForm } from '../robots/to-robot-call.js';
 import { lastValue, scanCredentials } from '../verify/scan.js';
 import type { PortalTokens, TokenVerifier } from '../verify/verify.js';
 import { bodyText, checkRequestLine, normalizeObject, parseText } from './request-body.js';
@@ -12,12 +15,14 @@ export interface PipelineParts {
   ack: 'after-handlers' | 'before-handlers';
   logger: B24Logger | undefined;
   reportError(error: Error, event?: B24Event): Promise<void>;
+  robots: RobotDispatcher;
 }
 
 interface Seen {
   event?: string | undefined;
   domain?: string | undefined;
   memberId?: string | undefined;
+  robot?: string | undefined;
 }
 
 export function errorResult(error: B24HookError): B24HandleResult {
@@ -33,6 +38,7 @@ function asHookError(error: unknown): B24HookError {
 function pick(form: FormObject, seen: Seen): void {
   const auth = form.auth;
   if (typeof form.event === 'string') seen.event = form.event;
+  else if (typeof form.code === 'string') seen.robot = form.code;
   if (auth && typeof auth === 'object' && !Array.isArray(auth)) {
     if (typeof auth.domain === 'string') seen.domain = auth.domain;
     if (typeof auth.member_id === 'string') seen.memberId = auth.member_id;
@@ -73,6 +79,7 @@ export async function handleRequest(
       form = normalizeObject(request.body, limits);
     }
     pick(form, seen);
+    if (isRobotCallForm(form)) return await handleRobotCall(parts, form, looked);
     const event = await parts.verifier.verify(form, looked);
     // With dispatch: false the caller's route is the handler; it calls receiver.forget(event) once done.
     if (options?.dispatch === false) return { status: 200, body: { ok: true }, event };

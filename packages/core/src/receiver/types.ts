@@ -2,6 +2,8 @@ import type { B24ErrorBody, B24HookError } from '../errors.js';
 import type { B24Event, B24EventPattern, B24EventsMatching } from '../events/types.js';
 import type { FormLimits, ResolvedFormLimits } from '../form/limits.js';
 import type { FormObject } from '../form/types.js';
+import type { B24RobotRunOptions } from '../robots/dispatch.js';
+import type { B24RestFactory, B24RobotCall, B24RobotCodeHandler, B24RobotDefinition, B24RobotHandler, B24RobotProperties } from '../robots/types.js';
 import type { VerifyOptions } from '../verify/verify.js';
 
 /** Anything with `warn` (and optionally `error`): `console`, pino, winston, Nest's Logger. */
@@ -21,6 +23,11 @@ export interface ReceiverOptions extends VerifyOptions {
   ack?: 'after-handlers' | 'before-handlers';
   /** Gets every refused request at warn level (code, domain, member id; never a token). */
   logger?: B24Logger;
+  /**
+   * A REST client for the portal that sent a robot call, to answer it with `bizproc.event.send`
+   * (`createRestFactory({ app })` of `@b24hooks/rest`). Needed by `onRobot`.
+   */
+  rest?: B24RestFactory;
 }
 
 export interface B24Request {
@@ -45,11 +52,14 @@ export interface B24HandleResult {
   status: number;
   body: B24SuccessBody | B24ErrorBody;
   event?: B24Event;
+  /** Set instead of `event` for a robot (or activity) call; its handler already ran. */
+  robotCall?: B24RobotCall;
   error?: B24HookError;
 }
 
 export type B24EventHandler<E> = (event: E) => unknown;
-export type B24ErrorHandler = (error: Error, event?: B24Event) => unknown;
+/** Gets the failed delivery too: the event, or (for a robot call) `undefined` and the call. */
+export type B24ErrorHandler = (error: Error, event?: B24Event, robotCall?: B24RobotCall) => unknown;
 
 export interface Receiver {
   /** Runs `handler` for a name, a list of names, or a `PREFIX*` pattern (`'ONCRMDEAL*'`). */
@@ -58,6 +68,22 @@ export interface Receiver {
     handler: B24EventHandler<B24Event<B24EventsMatching<P>>>,
   ): Receiver;
   onAny(handler: B24EventHandler<B24Event>): Receiver;
+  /**
+   * Answers robot (or activity) calls with this code: the handler's return value goes back to the
+   * workflow with `bizproc.event.send` (needs `createReceiver({ rest })`). One handler per code.
+   */
+  onRobot<P extends B24RobotProperties, R extends B24RobotProperties>(
+    definition: B24RobotDefinition<P, R>,
+    handler: B24RobotHandler<P, R>,
+  ): Receiver;
+  onRobot(code: string, handler: B24RobotCodeHandler): Receiver;
+  /**
+   * Runs a verified call's handler and sends its reply, as `handle()` does; for a worker that took
+   * the call from a queue (`toRobotCall(form)`). Rejects with `HANDLER_FAILED` or `UNKNOWN_ROBOT`.
+   * `report: false` (an attempt that will be retried) keeps the failure from onError and the
+   * workflow log.
+   */
+  receiveRobot(call: B24RobotCall, options?: B24RobotRunOptions): Promise<void>;
   /** Hears handler failures (never refusals of requests: those go to the logger). */
   onError(handler: B24ErrorHandler): Receiver;
   /** Checks the token, then builds the typed event. Throws `B24HookError`. */

@@ -38,6 +38,8 @@ export interface TokenVerifier {
   /** Refuses a raw body whose scanned credentials cannot pass, before it is parsed. */
   precheck(credentials: Credentials): Promise<Precheck>;
   verify(form: FormObject, looked?: PortalTokens): Promise<B24Event>;
+  /** The same token check, with `build` in place of `toEvent` (robot calls); never an install. */
+  verify<T>(form: FormObject, looked: PortalTokens | undefined, build: (form: FormObject) => T): Promise<T>;
   /** Forgets a portal whose uninstall was handled. */
   forget(event: B24Event): Promise<void>;
 }
@@ -126,7 +128,7 @@ export function createTokenVerifier(options: VerifyOptions): TokenVerifier {
       return { refusal: refusal(looked.expected, false) };
     },
 
-    async verify(form, looked) {
+    async verify(form: FormObject, looked?: PortalTokens, build?: (form: FormObject) => unknown): Promise<never> {
       const auth = readAuthBlock(form);
       const token = auth.application_token;
       if (typeof token !== 'string' || token === '') throw tokenMissing();
@@ -139,12 +141,12 @@ export function createTokenVerifier(options: VerifyOptions): TokenVerifier {
       }
       let expected: Expected = { tokens: staticTokens, stored: false };
       if (hasMemberId) expected = looked?.memberId === memberId ? looked.expected : await expectedFor(memberId);
-      if (matchesAnyToken(token, expected.tokens)) return toEvent(form);
+      if (matchesAnyToken(token, expected.tokens)) return (build ?? toEvent)(form) as never;
       const name = typeof form.event === 'string' ? form.event.toUpperCase() : '';
-      if (store === undefined || !INSTALL_EVENTS.has(name)) throw refusal(expected, false);
+      if (store === undefined || build !== undefined || !INSTALL_EVENTS.has(name)) throw refusal(expected, false);
       const event = toEvent(form);
       await decideInstall(event, token, expected);
-      return event;
+      return event as never;
     },
 
     async forget(event) {

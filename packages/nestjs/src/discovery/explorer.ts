@@ -1,8 +1,8 @@
 import type {} from 'reflect-metadata';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
-import type { B24Event, Receiver } from '@b24hooks/core';
-import { B24_EVENT_HANDLER, B24_RECEIVER } from '../constants.js';
+import type { B24Event, B24RobotDefinition, Receiver } from '@b24hooks/core';
+import { B24_EVENT_HANDLER, B24_RECEIVER, B24_ROBOT_HANDLER } from '../constants.js';
 
 type Methods = Record<string, (event: B24Event) => unknown>;
 type InstanceWrapper = ReturnType<DiscoveryService['getProviders']>[number];
@@ -30,6 +30,9 @@ export class B24HandlerExplorer implements OnModuleInit {
       for (const [name, patterns] of this.handlersOf(Object.getPrototypeOf(instance))) {
         this.receiver.on(patterns, (event) => (instance as Methods)[name]!(event));
       }
+      for (const [name, robot] of this.robotsOf(Object.getPrototypeOf(instance))) {
+        this.receiver.onRobot(robot as string, (call) => (instance as Methods)[name]!(call as never) as never);
+      }
     }
   }
 
@@ -42,10 +45,22 @@ export class B24HandlerExplorer implements OnModuleInit {
     }
   }
 
+  private *robotsOf(prototype: object | null): Generator<[string, B24RobotDefinition | string]> {
+    if (prototype === null) return;
+    for (const name of this.scanner.getAllMethodNames(prototype)) {
+      const method = (prototype as Methods)[name];
+      const robot = method && (Reflect.getMetadata(B24_ROBOT_HANDLER, method) as B24RobotDefinition | string | undefined);
+      if (robot !== undefined) yield [name, robot];
+    }
+  }
+
   private refuseScoped(wrapper: InstanceWrapper): void {
     const prototype = (wrapper.metatype as { prototype?: object } | null | undefined)?.prototype;
     for (const [name] of this.handlersOf(prototype ?? null)) {
       throw new Error(`b24hooks: @OnB24Event() on ${String(wrapper.name)}.${name} needs a singleton provider, not a request-scoped or transient one.`);
+    }
+    for (const [name] of this.robotsOf(prototype ?? null)) {
+      throw new Error(`b24hooks: @OnB24Robot() on ${String(wrapper.name)}.${name} needs a singleton provider, not a request-scoped or transient one.`);
     }
   }
 }

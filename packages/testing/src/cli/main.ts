@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { call } from './call.js';
 import { listEvents } from './events.js';
 import { replay } from './replay.js';
+import { robot } from './robot.js';
 import { EXIT, EXIT_CODES_HELP, toCliError, type CliIO } from './shared.js';
 import { trigger } from './trigger.js';
 
@@ -11,6 +12,7 @@ Test your Bitrix24 event handlers locally: post realistic deliveries to your rec
 
 Commands:
   trigger <EVENT> --url <url> --token <token>   post one documented event (PHP-encoded, with auth)
+  robot <CODE> --url <url> --token <token>      post one business-process robot call (--set prop=value)
   replay <file> --url <url>                     post a captured body again (form or JSON)
   events [FILTER] [--scope <scope>]              list the events b24hooks knows
   call <webhook-url>/<method> [key=value ...]    call a REST method through an incoming webhook
@@ -43,6 +45,8 @@ export async function main(args: string[], io: CliIO = nodeIO): Promise<number> 
     switch (command) {
       case 'trigger':
         return await trigger(rest, io);
+      case 'robot':
+        return await robot(rest, io);
       case 'replay':
         return await replay(rest, io);
       case 'events':
@@ -60,7 +64,7 @@ export async function main(args: string[], io: CliIO = nodeIO): Promise<number> 
         io.stdout.write(`${await version()}\n`);
         return EXIT.OK;
       default:
-        io.stderr.write(`b24hooks: unknown command "${command}". Commands: trigger, replay, events, call (see b24hooks --help).\n`);
+        io.stderr.write(`b24hooks: unknown command "${command}". Commands: trigger, robot, replay, events, call (see b24hooks --help).\n`);
         return EXIT.USAGE;
     }
   } catch (caught) {

@@ -10,6 +10,7 @@ import { readBody, requestParams, sendJson } from './http.js';
 import { listHandler } from './list-method.js';
 import { installOfflineQueue, type FakeOfflineQueue } from './offline-queue.js';
 import { answerTokenRequest } from './oauth-endpoint.js';
+import { bizprocOf, installBizproc, issueEventToken, postPortalRobot } from './bizproc.js';
 import { postPortalEvent, postPortalRobotCall } from './post-event.js';
 import { createLeakyBucket } from './rate-limit.js';
 import { createTokenBook, randomHex } from './tokens.js';
@@ -171,7 +172,12 @@ export async function createFakePortal(options: FakePortalOptions = {}): Promise
       };
     },
     postEvent: (target, name, eventOptions) => postPortalEvent(portal, target, name, eventOptions),
-    postRobotCall: (target, robotOptions) => postPortalRobotCall(portal, target, robotOptions),
+    // The call's event token is one this portal issued, so its reply is marked known.
+    postRobotCall: (target, robotOptions) => postPortalRobotCall(portal, target, { ...robotOptions, eventToken: issueEventToken(portal, robotOptions?.eventToken) }),
+    get bizproc() {
+      return bizprocOf(portal);
+    },
+    postRobot: (target, definition, values, robotOptions) => postPortalRobot(portal, target, definition, values as never, robotOptions),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
@@ -181,6 +187,7 @@ export async function createFakePortal(options: FakePortalOptions = {}): Promise
 
   setDefaultMethods(portal);
   offline = installOfflineQueue(portal);
+  installBizproc(portal);
   for (const [name, handler] of Object.entries(options.methods ?? {})) portal.method(name, handler);
   return portal;
 }

@@ -16,3 +16,12 @@ export type {
   RecordedCall,
   RecordedRefresh,
 } from './types.js';
+export {
+  bizprocOf,
+  type FakeActivityLogLine,
+  type FakeBizproc,
+  type FakeRegisteredRobot,
+  type FakeRobotReply,
+  type PostRobotOptions,
+  type PostRobotResult,
+} from './bizproc.js';

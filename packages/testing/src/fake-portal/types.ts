@@ -1,6 +1,9 @@
 import type { FormObject } from '@b24hooks/core';
+import type { B24RobotDefinition } from '@b24hooks/core';
+import type { RobotValues } from '../build-robot.js';
 import type { SendResult } from '../send.js';
 import type { FakeOfflineQueue } from './offline-queue.js';
+import type { FakeBizproc, PostRobotOptions, PostRobotResult } from './bizproc.js';
 
 /** Who made a call: the incoming webhook's user, or an application token. */
 export type CallAuth = { kind: 'webhook'; userId: number } | { kind: 'oauth'; accessToken: string; userId: number };
@@ -158,6 +161,15 @@ export interface FakePortal {
   postEvent(url: string | URL, name: string, options?: PostEventOptions): Promise<SendResult>;
   /** Posts a business-process robot call from this portal to `url` (PHP-encoded, no `event`). */
   postRobotCall(url: string | URL, options: PostRobotCallOptions): Promise<SendResult>;
+  /** Registered robots and activities, `bizproc.event.send` replies and `bizproc.activity.log` lines. */
+  readonly bizproc: FakeBizproc;
+  /** Posts a robot (or activity) call from this portal to `url` (see `buildRobotBody`), with a fresh event token. */
+  postRobot<D extends B24RobotDefinition>(
+    url: string | URL,
+    definition: D | string,
+    values?: RobotValues<D['properties']>,
+    options?: PostRobotOptions,
+  ): Promise<PostRobotResult>;
   /** Stops the server. */
   close(): Promise<void>;
 }
