@@ -17,3 +17,19 @@ export function redact<T>(value: T): T {
   }
   return copy as T;
 }
+
+/**
+ * A deep copy in which every secret is a non-enumerable property: `JSON.stringify`,
+ * `util.inspect`, `Object.keys` and spread copies do not see it; `value.AUTH.access_token` still
+ * reads it.
+ */
+export function conceal<T>(value: T): T {
+  if (value === null || typeof value !== 'object' || value instanceof Date) return value;
+  if (Array.isArray(value)) return value.map(conceal) as T;
+  const copy: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    if (isSecretKey(key)) Object.defineProperty(copy, key, { value: item, enumerable: false, writable: true, configurable: true });
+    else copy[key] = conceal(item);
+  }
+  return copy as T;
+}

@@ -1,4 +1,5 @@
 import type { B24Event } from '../events/types.js';
+import { describeError } from './deadline.js';
 import type { B24HandleOptions, Receiver } from './types.js';
 
 /** What every framework adapter (`b24hooks(receiver, options)`) accepts. */
@@ -39,6 +40,6 @@ export async function settleHandled(receiver: Receiver, event: B24Event, status:
   try {
     await receiver.forget(event);
   } catch (error) {
-    receiver.logger?.error?.('b24hooks could not forget an uninstalled portal', { error: String(error), memberId: event.portal.memberId });
+    receiver.logger?.error?.('b24hooks could not forget an uninstalled portal', { error: describeError(error), memberId: event.portal.memberId });
   }
 }

@@ -1,4 +1,5 @@
 export { createReceiver } from './create-receiver.js';
+export { DEFAULT_TIMEOUTS, type TimeoutOptions } from './deadline.js';
 export { errorResult } from './handle.js';
 export { checkRequestLine } from './request-body.js';
 export { handleIncoming, type IncomingSource } from './incoming.js';
