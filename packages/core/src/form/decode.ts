@@ -65,12 +65,14 @@ export function replaceAscii(text: string, from: number, to: number, alsoFrom = 
     }
     return last === 0 ? text : out + text.slice(last);
   }
-  const bytes = Buffer.from(text, 'utf8');
+  // ASCII text (the usual case) takes the cheaper latin1 copies both ways.
+  const encoding = Buffer.byteLength(text, 'utf8') === text.length ? 'latin1' : 'utf8';
+  const bytes = Buffer.from(text, encoding);
   for (let i = 0; i < bytes.length; i++) {
     const byte = bytes[i]!;
     if (byte === from || byte === alsoFrom || byte === alsoFrom2) bytes[i] = to;
   }
-  return bytes.toString('utf8');
+  return bytes.toString(encoding);
 }
 
 /**
@@ -101,38 +103,33 @@ function hexValue(code: number): number {
   return code < 128 ? HEX[code]! : -1;
 }
 
-/** Every escape and stray `%` at once, into a byte buffer checked as UTF-8 at the end. */
+/** The same by byte. */
+const HEX_BYTE = Int8Array.from({ length: 256 }, (_, byte) => (byte < 128 ? HEX[byte]! : -1));
+
+/**
+ * Every escape and stray `%` at once, rewriting the text's own UTF-8 bytes in place (an escape's
+ * byte is written where its `%` was read, so writing never overtakes reading), then checked as UTF-8.
+ */
 function decodeBytes(text: string, first: number): string {
-  // Each UTF-16 unit gives at most 3 bytes; an escape gives one byte for 3 units.
-  const bytes = Buffer.allocUnsafe(text.length * 3);
-  let length = first === 0 ? 0 : bytes.write(text.slice(0, first), 0, 'utf8');
-  for (let i = first; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code === 0x25) {
-      const high = hexValue(text.charCodeAt(i + 1));
-      const low = high >= 0 ? hexValue(text.charCodeAt(i + 2)) : -1;
-      if (low >= 0) {
-        bytes[length++] = high * 16 + low;
-        i += 2;
-      } else {
-        bytes[length++] = code;
+  const bytes = Buffer.from(text, 'utf8');
+  const length = bytes.length;
+  // Every byte before the first `%` is ASCII-or-not as it was, and stays where it is.
+  let read = first === 0 ? 0 : Buffer.byteLength(text.slice(0, first), 'utf8');
+  let write = read;
+  for (; read < length; read++) {
+    const byte = bytes[read]!;
+    if (byte === 0x25 && read + 2 < length) {
+      const high = HEX_BYTE[bytes[read + 1]!]!;
+      const low = HEX_BYTE[bytes[read + 2]!]!;
+      if (high >= 0 && low >= 0) {
+        bytes[write++] = high * 16 + low;
+        read += 2;
+        continue;
       }
-    } else if (code < 0x80) {
-      bytes[length++] = code;
-    } else {
-      const end = nextAsciiOrEnd(text, i);
-      length += bytes.write(text.slice(i, end), length, 'utf8');
-      i = end - 1;
     }
+    bytes[write++] = byte;
   }
-  const decoded = bytes.subarray(0, length);
+  const decoded = bytes.subarray(0, write);
   if (!isUtf8(decoded)) throw invalidUtf8();
   return decoded.toString('utf8');
-}
-
-/** Where the run of non-ASCII characters starting at `from` ends (surrogate pairs stay whole). */
-function nextAsciiOrEnd(text: string, from: number): number {
-  let at = from;
-  while (at < text.length && text.charCodeAt(at) >= 0x80) at++;
-  return at;
 }

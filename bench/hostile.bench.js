@@ -1,0 +1,56 @@
+// CPU per byte for the worst bodies an unauthenticated caller can send (issue 9, item 9): each
+// 1 MiB-class pathological body through receiver.handle, as bytes the way an adapter passes them,
+// against 1 MiB of plain letters in the same run. Goal: the worst costs at most 3x the letters,
+// and every one is refused (none needs a token to send). Also the deep-JSON and forged-token cases.
+import { createReceiver, createMemoryTokenStore } from '@b24hooks/core';
+import { Bench } from 'tinybench';
+
+const TIME_MS = Number(process.env.BENCH_TIME_MS ?? 700);
+const MIB = 1024 * 1024;
+const FIT = MIB - 16;
+const FORM = 'application/x-www-form-urlencoded';
+const receiver = createReceiver({ tokenStore: createMemoryTokenStore({ portal: 'c9d0e1f2a3b4c5d6e7f8a9b0c1d2e3f4' }) });
+
+const repeat = (unit, bytes = FIT) => unit.repeat(Math.floor(bytes / unit.length));
+const keys = (count, key) => Array.from({ length: count }, (_, i) => `k${i}${key}`).join('&');
+
+/** [name, body text, content type] */
+const BODIES = [
+  ['1 MiB of letters (baseline)', repeat('a'), FORM],
+  ["1 MiB of '+'", repeat('+'), FORM],
+  ["1 MiB of '%' (stray escapes)", repeat('%'), FORM],
+  ["1 MiB of '%5B'", `a${repeat('%5B', FIT - 1)}`, FORM],
+  ["1 MiB of '%20'", repeat('%20'), FORM],
+  ["1 MiB of '%C3%A9%' (mixed)", repeat('%C3%A9%'), FORM],
+  ["1 MiB of '.' (mangled name)", repeat('.'), FORM],
+  ["1 MiB of '[' (unclosed bracket)", `a${repeat('[', FIT - 1)}`, FORM],
+  ["1 MiB of '&' (empty pairs)", repeat('&'), FORM],
+  ["1 MiB of '='", repeat('='), FORM],
+  ["2,000 keys of 500 '['", keys(2000, '['.repeat(500)), FORM],
+  ['2,000 keys of 500 letters', keys(2000, 'a'.repeat(500)), FORM],
+  ["2,000 keys of 170 '%5B'", keys(2000, '%5B'.repeat(170)), FORM],
+  ['deep JSON: {"a": 2,000 [ } (4 KB)', `{"a":${'['.repeat(2000)}${']'.repeat(2000)}}`, 'application/json'],
+  ['1 MiB JSON string of \\u escapes', `{"a":"${repeat('\\u0041', FIT - 10)}"}`, 'application/json'],
+];
+
+const opsPerSecond = (task) => (task.result?.period ? 1000 / task.result.period : Number.NaN);
+
+console.log(`hostile bodies through receiver.handle, ${TIME_MS} ms per body (node ${process.version})`);
+const bench = new Bench({ name: 'hostile', time: TIME_MS, warmupTime: Math.min(200, TIME_MS) });
+for (const [name, text, contentType] of BODIES) {
+  const body = Buffer.from(text);
+  if (body.byteLength > MIB) throw new Error(`${name}: ${body.byteLength} bytes is over 1 MiB`);
+  const answer = await receiver.handle({ method: 'POST', contentType, body });
+  if (answer.status < 400 || answer.status >= 500) throw new Error(`${name}: answered ${answer.status}, expected a refusal`);
+  bench.add(name, () => receiver.handle({ method: 'POST', contentType, body }));
+}
+await bench.run();
+const ms = Object.fromEntries(bench.tasks.map((task) => [task.name, 1000 / opsPerSecond(task)]));
+const baseline = ms[BODIES[0][0]];
+let worst = 0;
+for (const [name, text] of BODIES) {
+  const ratio = ms[name] / baseline;
+  if (Buffer.byteLength(text) > MIB / 2) worst = Math.max(worst, ratio);
+  console.log(`${name.padEnd(38)}${`${ms[name].toFixed(2)} ms`.padStart(12)}${`${ratio.toFixed(2)}×`.padStart(10)}`);
+}
+console.log(`worst 1 MiB-class body / letters: ${worst.toFixed(2)}× (goal ≤ 3.00×)`);
