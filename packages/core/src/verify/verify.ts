@@ -158,8 +158,6 @@ export function createTokenVerifier(options: VerifyOptions, settings: VerifierSe
         const event = credentials.event;
         if (event === undefined || INSTALL_EVENTS.has(event.toUpperCase())) return { looked };
       }
-      // The parse might read another token (or portal) than the scan did: let it decide.
-      if (!credentials.certain) return { looked };
       return { refusal: refusal(looked.expected, false) };
     },
 
