@@ -9,6 +9,8 @@ export interface Credentials {
 }
 
 const TOKEN_KEY = 'auth[application_token]';
+const NOT_AMPERSAND = /[^&]/g;
+const LEADING_SPACES = /(?:\+|%20| )*/y;
 const MEMBER_KEY = 'auth[member_id]';
 
 /**
@@ -23,6 +25,12 @@ export function scanCredentials(body: string): Credentials {
   const found: Found = {};
   const length = body.length;
   for (let start = 0; start < length; ) {
+    // Runs of `&` are empty pairs: one search skips them all.
+    if (body.charCodeAt(start) === 0x26) {
+      NOT_AMPERSAND.lastIndex = start;
+      if (!NOT_AMPERSAND.test(body)) break;
+      start = NOT_AMPERSAND.lastIndex - 1;
+    }
     let end = body.indexOf('&', start);
     if (end === -1) end = length;
     const first = body.charCodeAt(start);
@@ -71,13 +79,9 @@ interface KeyStart {
 
 function phpKeyStart(raw: string): KeyStart | undefined {
   // Leading spaces (`+`, `%20`, ` `) are dropped by PHP: skip them raw, however many.
-  let from = 0;
-  for (;;) {
-    const code = raw.charCodeAt(from);
-    if (code === 0x2b || code === 0x20) from++;
-    else if (code === 0x25 && raw.charCodeAt(from + 1) === 0x32 && raw.charCodeAt(from + 2) === 0x30) from += 3;
-    else break;
-  }
+  LEADING_SPACES.lastIndex = 0;
+  LEADING_SPACES.test(raw);
+  const from = LEADING_SPACES.lastIndex;
   let cut = Math.min(raw.length, from + DECIDING_CHARS);
   let text = decoded(raw.slice(from, cut));
   // A cut through a multi-byte escape does not decode: back off to an earlier escape.
