@@ -1,12 +1,13 @@
 /**
- * The pre-parse token scan reads auth[application_token], auth[member_id] and event as PHP's
+ * Against real PHP, what a hostile caller's bodies exercise. First, the pre-parse token scan reads auth[application_token], auth[member_id] and event as PHP's
  * parse_str does, under every spelling, last one winning: for generated respellings (escapes in
  * either case, raw brackets, leading spaces, NUL and junk after the key, nesting, repeats), what
  * the scan reads equals what PHP reads whenever PHP reads a string. A scan that disagreed could
- * refuse a delivery the parse accepts.
+ * refuse a delivery the parse accepts. Second, the fast paths that keep pathological bodies
+ * linear (bench/hostile.bench.js) give what parse_str gives.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scanCredentials } from '@b24hooks/core';
+import { parseForm, scanCredentials } from '@b24hooks/core';
 import { startPhpOracle, type PhpOracle } from './php/oracle.js';
 
 const CASES = Number(process.env.B24HOOKS_PHP_SCAN_CASES ?? 1500);
@@ -77,5 +78,35 @@ describe(`the token scan agrees with PHP's parse_str (${CASES} bodies)`, () => {
       compared++;
     });
     expect(compared).toBeGreaterThan(CASES / 2);
+  });
+});
+
+/** The bodies of bench/hostile.bench.js, at 64 KB: past every threshold where a faster path takes over. */
+const SIZE = 64 * 1024;
+const fill = (unit: string) => unit.repeat(Math.floor(SIZE / unit.length));
+const HOSTILE: Record<string, string> = {
+  pluses: fill('+'),
+  'pluses in a value': `a=${fill('+')}&b=1`,
+  'stray escapes': fill('%'),
+  'escaped brackets': `a${fill('%5B')}`,
+  'escaped spaces': fill('%20'),
+  'mixed escapes': fill('%C3%A9%'),
+  dots: fill('.'),
+  'unclosed bracket': `a${fill('[')}`,
+  'empty pairs': `${fill('&')}a=1${fill('&')}`,
+  equals: fill('='),
+  'keys of brackets': Array.from({ length: 200 }, (_, i) => `k${i}${'['.repeat(300)}`).join('&'),
+  'keys of escapes and spaces': Array.from({ length: 200 }, (_, i) => `k${i}${'%5B+.'.repeat(60)}=${'+%'.repeat(50)}`).join('&'),
+  'long mangled names': Array.from({ length: 50 }, (_, i) => `${' . '.repeat(100)}${i}[x]=1`).join('&'),
+  'a long value with every escape': `v=${Array.from({ length: 256 }, (_, byte) => `%${byte.toString(16).padStart(2, '0')}`).join('').repeat(1).replace(/%[89a-f][0-9a-f]/g, '%C3%A9')}${fill('%2B+')}`,
+};
+
+describe('parseForm agrees with parse_str on the hostile bodies too', () => {
+  it.each(Object.keys(HOSTILE))('%s', async (name) => {
+    const body = HOSTILE[name]!;
+    const [answer] = await php.parse([body]);
+    expect(answer?.ok).toBe(true);
+    const limits = { maxParams: 100_000, maxDepth: 100_000 };
+    expect(parseForm(body, limits)).toEqual((answer as { result: unknown }).result);
   });
 });
