@@ -51,6 +51,17 @@ describe('1. shapes: a verified delivery is never refused for its shape', () => 
     expect(warnings).toHaveLength(2);
   });
 
+  it('warns only about verified deliveries: a forged install with odd data fills no log', async () => {
+    const logger = memoryLogger();
+    const receiver = createReceiver({ tokenStore: createMemoryTokenStore({ [MEMBER_ID]: TOKEN }), install: 'refuse', logger });
+    const odd = (token: string) => delivery('ONAPPINSTALL', { data: { VERSION: { major: '1' } }, auth: oauthBlock({ application_token: token }) });
+    const shapeWarnings = () => logger.lines.filter((line) => line.message.includes('does not match the registry'));
+    expect((await receiver.handle(post(odd('forged')))).status).toBe(401);
+    expect(shapeWarnings()).toEqual([]);
+    expect((await receiver.handle(post(odd(TOKEN)))).event?.problems).toEqual(['data[VERSION] should be a string']);
+    expect(shapeWarnings()).toHaveLength(1);
+  });
+
   it("shapes: 'strict' keeps refusing with INVALID_EVENT, and envelope problems are refused either way", async () => {
     const strict = createReceiver({ token: TOKEN, shapes: 'strict' });
     expect((await strict.handle(post(delivery('ONCRMDEALUPDATE', { data: { FIELDS: { ID: 'abc' } } })))).error?.code).toBe('INVALID_EVENT');
@@ -211,7 +222,9 @@ describe('6. trust-first-use claims a portal atomically', () => {
   it('an ONAPPUPDATE from a portal with no token does not register it', async () => {
     const store = createMemoryTokenStore();
     const receiver = createReceiver({ tokenStore: store, install: 'trust-first-use' });
-    expect((await receiver.handle(post(update()))).error?.code).toBe('UNKNOWN_PORTAL');
+    const refused = await receiver.handle(post(update()));
+    expect(refused.error?.code).toBe('UNKNOWN_PORTAL');
+    expect(refused.error?.message).toMatch(/only an ONAPPINSTALL may bring/);
     expect(await store.get(MEMBER_ID)).toBeUndefined();
   });
 });

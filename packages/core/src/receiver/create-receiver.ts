@@ -22,8 +22,12 @@ export function createReceiver(options: ReceiverOptions): Receiver {
     throw new TypeError("b24hooks: ack must be 'after-handlers' or 'before-handlers'.");
   }
   const warnProblems = createProblemWarner(logger);
-  const build = (form: FormObject): B24Event => warnProblems(toEvent(form, { shapes }));
-  const verifier = createTokenVerifier(options, { dependencyMs: timeouts.dependencyMs, build });
+  const verifier = createTokenVerifier(options, {
+    dependencyMs: timeouts.dependencyMs,
+    build: (form: FormObject): B24Event => toEvent(form, { shapes }),
+    // Only verified deliveries are warned about: a forger must not be able to fill the log.
+    accepted: warnProblems,
+  });
   const dispatcher = createDispatcher(logger, timeouts.handlersMs);
 
   const receiver: Receiver = {

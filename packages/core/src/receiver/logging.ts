@@ -29,11 +29,11 @@ export function safeLogger(logger: B24Logger | undefined): B24Logger | undefined
 const MAX_WARNED = 1000;
 
 /** Warns once per event name and problem path that a verified delivery did not match the registry. */
-export function createProblemWarner(logger: B24Logger | undefined): (event: B24Event) => B24Event {
+export function createProblemWarner(logger: B24Logger | undefined): (event: B24Event) => void {
   const warned = new Set<string>();
   return (event) => {
     const problems = event.problems;
-    if (problems === undefined || logger === undefined) return event;
+    if (problems === undefined || logger === undefined) return;
     for (const problem of problems) {
       const key = `${event.name} ${problem}`;
       if (warned.has(key) || warned.size >= MAX_WARNED) continue;
@@ -43,6 +43,5 @@ export function createProblemWarner(logger: B24Logger | undefined): (event: B24E
         { event: event.name, problem },
       );
     }
-    return event;
   };
 }

@@ -59,6 +59,13 @@ function unknownPortal(install: boolean): B24HookError {
   );
 }
 
+function updateOfUnknownPortal(): B24HookError {
+  return new B24HookError(
+    'UNKNOWN_PORTAL',
+    "No token is stored for this portal, and under install: 'trust-first-use' only an ONAPPINSTALL may bring a portal's first token, never an ONAPPUPDATE. Reinstall the application on the portal, or store its token in the tokenStore.",
+  );
+}
+
 function tokenMissing(): B24HookError {
   return new B24HookError(
     'TOKEN_MISSING',
@@ -92,13 +99,16 @@ function deliveredToken(event: B24Event): string | undefined {
 export interface VerifierSettings {
   /** How long one call of the token store or the install policy may take. */
   dependencyMs?: number;
-  /** Builds the event once the token matched (the receiver's shape policy). */
+  /** Builds the event (the receiver's shape policy). */
   build?: (form: FormObject) => B24Event;
+  /** Told of every event whose token was accepted, before `verify` resolves. */
+  accepted?: (event: B24Event) => void;
 }
 
 export function createTokenVerifier(options: VerifyOptions, settings: VerifierSettings = {}): TokenVerifier {
   const dependencyMs = settings.dependencyMs ?? Number.POSITIVE_INFINITY;
   const build = settings.build ?? ((form: FormObject) => toEvent(form));
+  const accepted = settings.accepted ?? (() => {});
   const staticTokens = normalizeTokens(options.token).map(tokenBytes);
   const store = options.tokenStore;
   const install = options.install ?? 'refuse';
@@ -134,6 +144,7 @@ export function createTokenVerifier(options: VerifyOptions, settings: VerifierSe
     }
     // trust-first-use: only an install may bring a portal's first token (an update presumes one),
     // and a stored token is never replaced.
+    if (install === 'trust-first-use' && !expected.stored && event.name === 'ONAPPUPDATE') throw updateOfUnknownPortal();
     if (install !== 'trust-first-use' || expected.stored || event.name !== 'ONAPPINSTALL') throw refusal(expected, true);
     if (store!.claim === undefined) {
       await ask('token store', () => store!.set(memberId, token, event.portal));
@@ -174,11 +185,16 @@ export function createTokenVerifier(options: VerifyOptions, settings: VerifierSe
       }
       let expected: Expected = { tokens: staticTokens, stored: false };
       if (hasMemberId) expected = looked?.memberId === memberId ? looked.expected : await expectedFor(memberId);
-      if (matchesAnyToken(token, expected.tokens)) return build(form);
+      if (matchesAnyToken(token, expected.tokens)) {
+        const event = build(form);
+        accepted(event);
+        return event;
+      }
       const name = typeof form.event === 'string' ? form.event.toUpperCase() : '';
       if (store === undefined || !INSTALL_EVENTS.has(name)) throw refusal(expected, false);
       const event = build(form);
       await decideInstall(event, token, expected);
+      accepted(event);
       return event;
     },
 
