@@ -169,6 +169,31 @@ export function botMessage(botIds: readonly number[], token: string = TOKENS.mai
   );
 }
 
+/** An operator's open line joins the bot: no FROM_USER_ID, no USER block, as real portals send it. */
+export function openLineJoin(token: string = TOKENS.main): Record<string, unknown> {
+  const bot = { ...appAuth(token), AUTH: appAuth(token), BOT_ID: 31, BOT_CODE: 'lines_helper' };
+  return delivery(
+    'ONIMBOTJOINCHAT',
+    {
+      BOT: { 31: bot },
+      PARAMS: {
+        CHAT_TYPE: 'L',
+        MESSAGE_TYPE: 'L',
+        BOT_ID: 31,
+        USER_ID: 0,
+        DIALOG_ID: 'chat417',
+        CHAT_ID: 417,
+        CHAT_AUTHOR_ID: 0,
+        CHAT_ENTITY_TYPE: 'LINES',
+        CHAT_ENTITY_ID: 'livechat|1|417|118',
+        ACCESS_HISTORY: 'N',
+        LANGUAGE: 'en',
+      },
+    },
+    appAuth(token),
+  );
+}
+
 export function appInstall(token: string, portal: Portal): Record<string, unknown> {
   return delivery('ONAPPINSTALL', { VERSION: '1', ACTIVE: 'Y', INSTALLED: 'Y', LANGUAGE_ID: 'en' }, appAuth(token, portal));
 }
@@ -411,10 +436,18 @@ export const CASES: readonly ConformanceCase[] = [
     expect: refused(400, 'INVALID_EVENT'),
   },
   {
-    name: 'registry field of the wrong shape (data[FIELDS][ID] not an integer)',
+    // Verified deliveries are never refused for their shape: the field stays as sent.
+    name: 'registry field of the wrong shape (data[FIELDS][ID] not an integer), accepted as sent',
     setup: 'token',
     request: form(delivery('ONCRMDEALUPDATE', { FIELDS: { ID: 'abc' } }, webhookAuth(TOKENS.main))),
-    expect: refused(400, 'INVALID_EVENT'),
+    expect: { status: 200, event: { name: 'ONCRMDEALUPDATE', memberId: PORTALS.main.memberId, data: { FIELDS: { ID: 'abc' } } } },
+  },
+  {
+    name: 'open-line ONIMBOTJOINCHAT (USER_ID=0, CHAT_ENTITY_TYPE=LINES, no FROM_USER_ID, no USER)',
+    setup: 'token',
+    request: form(openLineJoin()),
+    expect: { status: 200, event: { name: 'ONIMBOTJOINCHAT', memberId: PORTALS.main.memberId, data: { PARAMS: { USER_ID: 0, CHAT_ENTITY_TYPE: 'LINES' } } } },
+    lostBy: { 'urlencoded-extended': 'qs turns data[BOT][31] into a list: the bot id becomes 0' },
   },
 
   // --- request line

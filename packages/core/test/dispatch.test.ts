@@ -126,7 +126,7 @@ describe('dispatch', () => {
 
   it('sends refusals to the logger, never to onError', async () => {
     const logger = memoryLogger();
-    const receiver = createReceiver({ token: TOKEN, logger });
+    const receiver = createReceiver({ token: TOKEN, logger, shapes: 'strict' });
     const heard = vi.fn();
     receiver.onError(heard);
     const { authBlock } = await import('./support.js');

@@ -65,7 +65,9 @@ describe('receiver.handle: every row of the error table', () => {
   it('400 INVALID_EVENT without event, without auth, or with a registry field of the wrong shape', async () => {
     expect(await answer(post(encodeForm({ ts: 1, auth: authBlock() })))).toMatchObject({ status: 400, code: 'INVALID_EVENT' });
     expect(await answer(post(encodeForm({ event: 'ONCRMDEALUPDATE', ts: 1 })))).toMatchObject({ status: 400, code: 'INVALID_EVENT' });
-    expect(await answer(post(delivery('ONCRMDEALUPDATE', { data: { FIELDS: { ID: 'x' } } })))).toMatchObject({ status: 400, code: 'INVALID_EVENT' });
+    const strict = createReceiver({ token: TOKEN, shapes: 'strict' });
+    const wrongShape = await strict.handle(post(delivery('ONCRMDEALUPDATE', { data: { FIELDS: { ID: 'x' } } })));
+    expect({ status: wrongShape.status, code: wrongShape.error?.code }).toMatchObject({ status: 400, code: 'INVALID_EVENT' });
   });
 
   it('401 TOKEN_MISSING, UNKNOWN_PORTAL and TOKEN_MISMATCH', async () => {

@@ -6,7 +6,7 @@ const eventOf = (body: string) => toEvent(parseForm(body));
 
 function invalid(body: string): B24HookError {
   try {
-    eventOf(body);
+    toEvent(parseForm(body), { shapes: 'strict' });
   } catch (error) {
     expect(error).toBeInstanceOf(B24HookError);
     expect((error as B24HookError).code).toBe('INVALID_EVENT');

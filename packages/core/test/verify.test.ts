@@ -93,11 +93,11 @@ describe('a token store keyed by member_id', () => {
 
   it("'trust-first-use' stores the first token and never replaces it", async () => {
     const store = createMemoryTokenStore();
-    const set = vi.spyOn(store, 'set');
+    const claim = vi.spyOn(store, 'claim');
     const receiver = createReceiver({ tokenStore: store, install: 'trust-first-use' });
     expect((await receiver.handle(post(install()))).status).toBe(200);
     expect(await store.get(MEMBER_ID)).toBe(TOKEN);
-    expect(set.mock.calls[0]?.[2]).toMatchObject({ memberId: MEMBER_ID, domain: 'some-domain.bitrix24.com' });
+    expect(claim.mock.calls[0]?.[2]).toMatchObject({ memberId: MEMBER_ID, domain: 'some-domain.bitrix24.com' });
     expect((await receiver.handle(post(dealUpdate()))).status).toBe(200);
     const reinstall = await receiver.handle(post(install(oauthBlock({ application_token: 'attacker' }))));
     expect(reinstall.error?.code).toBe('TOKEN_MISMATCH');

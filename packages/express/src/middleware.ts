@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   adapterSettings,
+  answeredBefore,
   handleIncoming,
   settleHandled,
   type B24AdapterOptions,
@@ -42,6 +43,8 @@ export function b24hooks(receiver: Receiver, options?: B24HooksExpressOptions): 
   const { respond, handleOptions } = adapterSettings(receiver, options, '@b24hooks/express');
 
   function answer(req: B24ExpressRequest, res: B24ExpressResponse, next: B24ExpressNext, result: B24HandleResult): void {
+    // Something else (a timeout middleware) already answered: writing again would throw.
+    if (answeredBefore(receiver, res, result)) return;
     // A robot call was answered by its onRobot handler in core: the app's route handles events only.
     if (respond || result.robotCall) {
       res.status(result.status).json(result.body);
@@ -60,6 +63,15 @@ export function b24hooks(receiver: Receiver, options?: B24HooksExpressOptions): 
       receiver,
       { method: req.method ?? '', headers: req.headers, stream: req, rawBody: req.rawBody, parsedBody: req.body, framework: WHO_PARSED },
       handleOptions,
-    ).then((result) => answer(req, res, next, result), next);
+    )
+      .then((result) => answer(req, res, next, result))
+      .catch((error: unknown) => {
+        // Never an unhandled rejection: whatever failed, the app's error handler hears it, once.
+        try {
+          if (!res.headersSent) next(error);
+        } catch {
+          // next() itself threw: nothing is left that could answer.
+        }
+      });
   };
 }

@@ -1,6 +1,7 @@
 import type { DefaultContext, DefaultState, Middleware } from 'koa';
 import {
   adapterSettings,
+  answeredBefore,
   handleIncoming,
   settleHandled,
   type B24AdapterOptions,
@@ -36,6 +37,8 @@ export function b24hooks(receiver: Receiver, options?: B24HooksKoaOptions): B24K
       { method: ctx.method, headers: ctx.req.headers, stream: ctx.req, rawBody, parsedBody: body, framework: WHO_PARSED },
       handleOptions,
     );
+    // Something else (a timeout middleware) already answered: Koa would drop what is set now.
+    if (answeredBefore(receiver, ctx.res, result)) return;
     // A robot call was answered by its onRobot handler in core: the app's route handles events only.
     if (respond || result.robotCall) {
       ctx.status = result.status;

@@ -1,6 +1,6 @@
 import { All, Controller, Inject, Req, Res, applyDecorators, type Type } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { handleIncoming, type Receiver } from '@b24hooks/core';
+import { answeredBefore, handleIncoming, type Receiver } from '@b24hooks/core';
 import { B24_RECEIVER } from './constants.js';
 import { incomingSource, type NestHttpRequest } from './request.js';
 
@@ -21,7 +21,10 @@ export function createB24Controller(path: string, decorators: readonly MethodDec
     @applyDecorators(...decorators)
     async receive(@Req() req: NestHttpRequest, @Res() res: unknown): Promise<void> {
       const result = await handleIncoming(this.receiver, incomingSource(req));
-      this.adapterHost.httpAdapter.reply(res, result.body, result.status);
+      const httpAdapter = this.adapterHost.httpAdapter;
+      // Something else (a timeout interceptor or middleware) already answered: replying would throw.
+      if (answeredBefore(this.receiver, { headersSent: httpAdapter.isHeadersSent(res) }, result)) return;
+      httpAdapter.reply(res, result.body, result.status);
     }
   }
   return B24HooksController;

@@ -1,4 +1,4 @@
-export { toEvent } from './to-event.js';
+export { toEvent, type ToEventOptions } from './to-event.js';
 export { isB24Event } from './match.js';
 export { B24_EVENTS, B24_EVENT_NAMES, findEventSpec } from './registry.js';
 export { B24_EVENT_LIST, type B24EventDataMap, type B24SuffixedFamily } from './registry.generated.js';

@@ -40,9 +40,9 @@ export const B24_EVENT_LIST: readonly B24EventSpec[] = [
   {"name":"ONCALENDARENTRYADD","scope":"calendar","doc":"https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/events/on-calendar-entry-add.html","suffixed":false,"data":{"id":"int"}},
   {"name":"ONCALENDARENTRYDELETE","scope":"calendar","doc":"https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/events/on-calendar-entry-delete.html","suffixed":false,"data":{"id":"int"}},
   {"name":"ONCALENDARENTRYUPDATE","scope":"calendar","doc":"https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/events/on-calendar-entry-update.html","suffixed":false,"data":{"id":"int"}},
-  {"name":"ONCALENDARSECTIONADD","scope":"calendar","doc":"https://apidocs.bitrix24.com/api-reference/calendar/events/on-calendar-section-add.html","suffixed":false,"data":{"id":"int"}},
-  {"name":"ONCALENDARSECTIONDELETE","scope":"calendar","doc":"https://apidocs.bitrix24.com/api-reference/calendar/events/on-calendar-section-delete.html","suffixed":false,"data":{"id":"int"}},
-  {"name":"ONCALENDARSECTIONUPDATE","scope":"calendar","doc":"https://apidocs.bitrix24.com/api-reference/calendar/events/on-calendar-section-update.html","suffixed":false,"data":{"id":"int"}},
+  {"name":"ONCALENDARSECTIONADD","scope":"calendar","doc":"https://apidocs.bitrix24.com/api-reference/calendar/events/on-calendar-section-add.html","suffixed":false,"data":{"id":"string"}},
+  {"name":"ONCALENDARSECTIONDELETE","scope":"calendar","doc":"https://apidocs.bitrix24.com/api-reference/calendar/events/on-calendar-section-delete.html","suffixed":false,"data":{"id":"string"}},
+  {"name":"ONCALENDARSECTIONUPDATE","scope":"calendar","doc":"https://apidocs.bitrix24.com/api-reference/calendar/events/on-calendar-section-update.html","suffixed":false,"data":{"id":"string"}},
   {"name":"ONCRMACTIVITYADD","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/events/on-crm-activity-add.html","suffixed":false,"data":{"FIELDS":{"ID":"int"}}},
   {"name":"ONCRMACTIVITYDELETE","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/events/on-crm-activity-delete.html","suffixed":false,"data":{"FIELDS":{"ID":"int"}}},
   {"name":"ONCRMACTIVITYUPDATE","scope":"crm","doc":"https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/events/on-crm-activity-update.html","suffixed":false,"data":{"FIELDS":{"ID":"int"}}},
@@ -151,7 +151,7 @@ export const B24_EVENT_LIST: readonly B24EventSpec[] = [
   {"name":"ONHUMANRESOURCESHCMLINKSALARYVACATIONREQUESTED","scope":"humanresources.hcmlink","doc":"https://apidocs.bitrix24.com/api-reference/sign/hcm-link/index.html","suffixed":false,"data":{"jobId?":"int","company?":"string"}},
   {"name":"ONIMBOTCONTEXTGET","scope":"imbot","doc":"https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/migration.html","suffixed":false,"data":{}},
   {"name":"ONIMBOTDELETE","scope":"imbot","doc":"https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/events/on-imbot-delete.html","suffixed":false,"data":{"BOT_ID":"int","BOT_CODE?":"string"}},
-  {"name":"ONIMBOTJOINCHAT","scope":"imbot","doc":"https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/events/on-imbot-join-chat.html","suffixed":false,"data":{"BOT":{"*":{"access_token?":"string","expires?":"int","expires_in?":"int","scope?":"string","domain?":"string","server_endpoint?":"string","status?":"string","client_endpoint?":"string","member_id?":"string","refresh_token?":"string","user_id?":"int","client_id?":"string","application_token?":"string","AUTH?":{"access_token?":"string","expires?":"int","expires_in?":"int","scope?":"string","domain?":"string","server_endpoint?":"string","status?":"string","client_endpoint?":"string","member_id?":"string","refresh_token?":"string","user_id?":"int","client_id?":"string","application_token?":"string"},"BOT_ID":"int","BOT_CODE?":"string"}},"PARAMS":{"CHAT_TYPE?":"string","MESSAGE_TYPE?":"string","BOT_ID":"int","USER_ID?":"int","TO_USER_ID?":"int","FROM_USER_ID":"int","DIALOG_ID?":"string","LANGUAGE?":"string","CHAT_ID?":"int","CHAT_AUTHOR_ID?":"int","CHAT_ENTITY_TYPE?":"string","CHAT_ENTITY_ID?":"string","ACCESS_HISTORY?":"int"},"USER?":{"ID":"int","NAME?":"string","FIRST_NAME?":"string","LAST_NAME?":"string","WORK_POSITION?":"string","GENDER?":"string"}}},
+  {"name":"ONIMBOTJOINCHAT","scope":"imbot","doc":"https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/events/on-imbot-join-chat.html","suffixed":false,"data":{"BOT":{"*":{"access_token?":"string","expires?":"int","expires_in?":"int","scope?":"string","domain?":"string","server_endpoint?":"string","status?":"string","client_endpoint?":"string","member_id?":"string","refresh_token?":"string","user_id?":"int","client_id?":"string","application_token?":"string","AUTH?":{"access_token?":"string","expires?":"int","expires_in?":"int","scope?":"string","domain?":"string","server_endpoint?":"string","status?":"string","client_endpoint?":"string","member_id?":"string","refresh_token?":"string","user_id?":"int","client_id?":"string","application_token?":"string"},"BOT_ID":"int","BOT_CODE?":"string"}},"PARAMS":{"CHAT_TYPE?":"string","MESSAGE_TYPE?":"string","BOT_ID":"int","USER_ID?":"int","TO_USER_ID?":"int","FROM_USER_ID?":"int","DIALOG_ID?":"string","LANGUAGE?":"string","CHAT_ID?":"int","CHAT_AUTHOR_ID?":"int","CHAT_ENTITY_TYPE?":"string","CHAT_ENTITY_ID?":"string","ACCESS_HISTORY?":"int"},"USER?":{"ID":"int","NAME?":"string","FIRST_NAME?":"string","LAST_NAME?":"string","WORK_POSITION?":"string","GENDER?":"string"}}},
   {"name":"ONIMBOTMESSAGEADD","scope":"imbot","doc":"https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-add.html","suffixed":false,"data":{"BOT":{"*":{"access_token?":"string","expires?":"int","expires_in?":"int","scope?":"string","domain?":"string","server_endpoint?":"string","status?":"string","client_endpoint?":"string","member_id?":"string","refresh_token?":"string","user_id?":"int","client_id?":"string","application_token?":"string","AUTH?":{"access_token?":"string","expires?":"int","expires_in?":"int","scope?":"string","domain?":"string","server_endpoint?":"string","status?":"string","client_endpoint?":"string","member_id?":"string","refresh_token?":"string","user_id?":"int","client_id?":"string","application_token?":"string"},"BOT_ID":"int","BOT_CODE?":"string"}},"PARAMS":{"MESSAGE?":"string","TEMPLATE_ID?":"string","MESSAGE_TYPE?":"string","FROM_USER_ID":"int","DIALOG_ID?":"string","TO_CHAT_ID?":"int","AUTHOR_ID?":"int","SYSTEM?":"string","TO_USER_ID?":"int","PUSH?":"string","PUSH_IMPORTANT?":"string","RECENT_SKIP_AUTHOR?":"string","CONVERT?":"string","SKIP_COMMAND?":"string","SKIP_COUNTER_INCREMENTS?":"string","SILENT_CONNECTOR?":"string","SKIP_CONNECTOR?":"string","IMPORTANT_CONNECTOR?":"string","NO_SESSION_OL?":"string","FAKE_RELATION?":"int","SKIP_URL_INDEX?":"string","COMMAND_CONTEXT?":"string","CHAT_USER_COUNT?":"int","PLATFORM_CONTEXT?":"string","MESSAGE_ID":"int","CHAT_TYPE?":"string","LANGUAGE?":"string","CHAT_ID?":"int","CHAT_TITLE?":"string","CHAT_AUTHOR_ID?":"int","CHAT_AVATAR?":"string","CHAT_COLOR?":"string","CHAT_ENTITY_TYPE?":"string","CHAT_ENTITY_ID?":"string","CHAT_ENTITY_DATA_1?":"string","CHAT_ENTITY_DATA_2?":"string","CHAT_ENTITY_DATA_3?":"string","CHAT_EXTRANET?":"string","CHAT_PREV_MESSAGE_ID?":"int","CHAT_CAN_POST?":"string","RID?":"int","IS_MANAGER?":"string","MENTIONED_LIST?":{"*":"int"},"MESSAGE_ORIGINAL?":"string"},"USER?":{"ID":"int","NAME?":"string","FIRST_NAME?":"string","LAST_NAME?":"string","WORK_POSITION?":"string","GENDER?":"string","IS_BOT?":"string","IS_CONNECTOR?":"string","IS_NETWORK?":"string","IS_EXTRANET?":"string"}}},
   {"name":"ONIMBOTMESSAGEDELETE","scope":"imbot","doc":"https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-delete.html","suffixed":false,"data":{"BOT":{"*":{"access_token?":"string","expires?":"int","expires_in?":"int","scope?":"string","domain?":"string","server_endpoint?":"string","status?":"string","client_endpoint?":"string","member_id?":"string","refresh_token?":"string","user_id?":"int","client_id?":"string","application_token?":"string","AUTH?":{"access_token?":"string","expires?":"int","expires_in?":"int","scope?":"string","domain?":"string","server_endpoint?":"string","status?":"string","client_endpoint?":"string","member_id?":"string","refresh_token?":"string","user_id?":"int","client_id?":"string","application_token?":"string"},"BOT_ID":"int","BOT_CODE?":"string"}},"PARAMS":{"ID?":"int","CHAT_ID?":"int","AUTHOR_ID?":"int","MESSAGE?":"string","MESSAGE_TYPE?":"string","CHAT_AUTHOR_ID?":"int","CHAT_ENTITY_ID?":"string","CHAT_ENTITY_DATA_1?":"string","CHAT_ENTITY_DATA_2?":"string","CHAT_ENTITY_DATA_3?":"string","FROM_USER_ID":"int","TO_USER_ID?":"int","DIALOG_ID?":"string","MESSAGE_ID":"int","CHAT_TYPE?":"string","LANGUAGE?":"string","CHAT_ENTITY_TYPE?":"string"},"USER?":{"ID":"int","NAME?":"string","FIRST_NAME?":"string","LAST_NAME?":"string","WORK_POSITION?":"string","GENDER?":"string","IS_BOT?":"string","IS_CONNECTOR?":"string","IS_NETWORK?":"string","IS_EXTRANET?":"string"}}},
   {"name":"ONIMBOTMESSAGEUPDATE","scope":"imbot","doc":"https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-update.html","suffixed":false,"data":{"BOT":{"*":{"access_token?":"string","expires?":"int","expires_in?":"int","scope?":"string","domain?":"string","server_endpoint?":"string","status?":"string","client_endpoint?":"string","member_id?":"string","refresh_token?":"string","user_id?":"int","client_id?":"string","application_token?":"string","AUTH?":{"access_token?":"string","expires?":"int","expires_in?":"int","scope?":"string","domain?":"string","server_endpoint?":"string","status?":"string","client_endpoint?":"string","member_id?":"string","refresh_token?":"string","user_id?":"int","client_id?":"string","application_token?":"string"},"BOT_ID":"int","BOT_CODE?":"string"}},"PARAMS":{"ID?":"int","CHAT_ID?":"int","AUTHOR_ID?":"int","MESSAGE?":"string","MESSAGE_TYPE?":"string","CHAT_AUTHOR_ID?":"int","CHAT_ENTITY_ID?":"string","CHAT_ENTITY_DATA_1?":"string","CHAT_ENTITY_DATA_2?":"string","CHAT_ENTITY_DATA_3?":"string","FROM_USER_ID":"int","TO_USER_ID?":"int","CHAT_USER_COUNT?":"int","PLATFORM_CONTEXT?":"string","DIALOG_ID?":"string","MESSAGE_ID":"int","CHAT_TYPE?":"string","LANGUAGE?":"string","CHAT_ENTITY_TYPE?":"string","MENTIONED_LIST?":{"*":"int"},"MESSAGE_ORIGINAL?":"string"},"USER?":{"ID":"int","NAME?":"string","FIRST_NAME?":"string","LAST_NAME?":"string","WORK_POSITION?":"string","GENDER?":"string","IS_BOT?":"string","IS_CONNECTOR?":"string","IS_NETWORK?":"string","IS_EXTRANET?":"string"}}},
@@ -211,8 +211,8 @@ export const B24_EVENT_LIST: readonly B24EventSpec[] = [
   {"name":"ONTASKDELETE","scope":"task","doc":"https://apidocs.bitrix24.com/api-reference/tasks/events-tasks/on-task-delete.html","suffixed":false,"data":{"FIELDS_BEFORE":{"ID":"int"},"FIELDS_AFTER?":"string","IS_ACCESSIBLE_BEFORE?":"string","IS_ACCESSIBLE_AFTER?":"string"}},
   {"name":"ONTASKUPDATE","scope":"task","doc":"https://apidocs.bitrix24.com/api-reference/tasks/events-tasks/on-task-update.html","suffixed":false,"data":{"FIELDS_BEFORE":{"ID":"int"},"FIELDS_AFTER":{"ID":"int"},"IS_ACCESSIBLE_BEFORE?":"string","IS_ACCESSIBLE_AFTER?":"string"}},
   {"name":"ONUSERADD","scope":"user","doc":"https://apidocs.bitrix24.com/api-reference/common/events/on-user-add.html","suffixed":false,"data":{"ID":"int","ACTIVE?":"string","EMAIL?":"string","NAME?":"string","LAST_NAME?":"string","PERSONAL_GENDER?":"string","PERSONAL_BIRTHDAY?":"string","UF_DEPARTMENT?":["int"],"DATE_REGISTER?":"string","WORK_POSITION?":"string","UF_EMPLOYMENT_DATE?":"string"}},
-  {"name":"ONVOXIMPLANTCALLEND","scope":"telephony","doc":"https://apidocs.bitrix24.com/api-reference/telephony/voximplant/events/on-voximplant-call-end.html","suffixed":false,"data":{"CALL_ID?":"string","CALL_TYPE":"int","PHONE_NUMBER?":"string","PORTAL_NUMBER?":"string","PORTAL_USER_ID":"int","CALL_DURATION":"int","CALL_START_DATE?":"string","COST?":"string","COST_CURRENCY?":"string","CALL_FAILED_CODE?":"string","CALL_FAILED_REASON?":"string","CRM_ACTIVITY_ID?":"int"}},
-  {"name":"ONVOXIMPLANTCALLINIT","scope":"telephony","doc":"https://apidocs.bitrix24.com/api-reference/telephony/voximplant/events/on-voximplant-call-init.html","suffixed":false,"data":{"CALL_ID?":"string","CALL_TYPE":"int","ACCOUNT_SEARCH_ID?":"string","PHONE_NUMBER?":"string","CALLER_ID?":"string","REST_APP_ID?":"int"}},
+  {"name":"ONVOXIMPLANTCALLEND","scope":"telephony","doc":"https://apidocs.bitrix24.com/api-reference/telephony/voximplant/events/on-voximplant-call-end.html","suffixed":false,"data":{"CALL_ID?":"string","CALL_TYPE?":"int","PHONE_NUMBER?":"string","PORTAL_NUMBER?":"string","PORTAL_USER_ID?":"int","CALL_DURATION":"int","CALL_START_DATE?":"string","COST?":"string","COST_CURRENCY?":"string","CALL_FAILED_CODE?":"string","CALL_FAILED_REASON?":"string","CRM_ACTIVITY_ID?":"int"}},
+  {"name":"ONVOXIMPLANTCALLINIT","scope":"telephony","doc":"https://apidocs.bitrix24.com/api-reference/telephony/voximplant/events/on-voximplant-call-init.html","suffixed":false,"data":{"CALL_ID?":"string","CALL_TYPE?":"int","ACCOUNT_SEARCH_ID?":"string","PHONE_NUMBER?":"string","CALLER_ID?":"string","REST_APP_ID?":"int"}},
   {"name":"ONVOXIMPLANTCALLSTART","scope":"telephony","doc":"https://apidocs.bitrix24.com/api-reference/telephony/voximplant/events/on-voximplant-call-start.html","suffixed":false,"data":{"CALL_ID?":"string","USER_ID":"int"}},
 ];
 
@@ -754,15 +754,15 @@ export interface B24EventDataMap {
     [key: string]: unknown;
   };
   "ONCALENDARSECTIONADD": {
-    id: number;
+    id: string;
     [key: string]: unknown;
   };
   "ONCALENDARSECTIONDELETE": {
-    id: number;
+    id: string;
     [key: string]: unknown;
   };
   "ONCALENDARSECTIONUPDATE": {
-    id: number;
+    id: string;
     [key: string]: unknown;
   };
   "ONCRMACTIVITYADD": {
@@ -1399,7 +1399,7 @@ export interface B24EventDataMap {
       BOT_ID: number;
       USER_ID?: number;
       TO_USER_ID?: number;
-      FROM_USER_ID: number;
+      FROM_USER_ID?: number;
       DIALOG_ID?: string;
       LANGUAGE?: string;
       CHAT_ID?: number;
@@ -2026,10 +2026,10 @@ export interface B24EventDataMap {
   };
   "ONVOXIMPLANTCALLEND": {
     CALL_ID?: string;
-    CALL_TYPE: number;
+    CALL_TYPE?: number;
     PHONE_NUMBER?: string;
     PORTAL_NUMBER?: string;
-    PORTAL_USER_ID: number;
+    PORTAL_USER_ID?: number;
     CALL_DURATION: number;
     CALL_START_DATE?: string;
     COST?: string;
@@ -2041,7 +2041,7 @@ export interface B24EventDataMap {
   };
   "ONVOXIMPLANTCALLINIT": {
     CALL_ID?: string;
-    CALL_TYPE: number;
+    CALL_TYPE?: number;
     ACCOUNT_SEARCH_ID?: string;
     PHONE_NUMBER?: string;
     CALLER_ID?: string;

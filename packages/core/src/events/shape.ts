@@ -21,42 +21,66 @@ export interface B24EventSpec {
 /** A decimal integer as PHP prints one: Bitrix24's ids and counters. */
 export const INTEGER_TEXT = /^-?(?:0|[1-9]\d*)$/;
 
-function wrongShape(path: string, expected: string): B24HookError {
-  return new B24HookError(
-    'INVALID_EVENT',
+/**
+ * Where shape problems go. Without one (`shapes: 'strict'`) the first problem refuses the delivery
+ * with `INVALID_EVENT`; with one, each is listed and the field stays as sent.
+ */
+export type ShapeProblems = string[] | undefined;
+
+function mismatch(problems: ShapeProblems, problem: string, refusal: string): void {
+  if (problems === undefined) throw new B24HookError('INVALID_EVENT', refusal);
+  problems.push(problem);
+}
+
+function wrongShape(problems: ShapeProblems, path: string, expected: string): void {
+  mismatch(
+    problems,
+    `${path} should be ${expected}`,
     `${path} should be ${expected}, as the Bitrix24 documentation of this event says; the delivery does not match it.`,
   );
 }
 
-/** Checks `value` against `shape` and returns a copy with integer fields as numbers. */
-export function coerce(shape: EventShape, value: FormValue | undefined, path: string): unknown {
+/**
+ * Checks `value` against `shape` and returns a copy with integer fields as numbers. A value that
+ * does not fit is returned as sent, once its problem is listed.
+ */
+export function coerce(shape: EventShape, value: FormValue | undefined, path: string, problems?: ShapeProblems): unknown {
   if (shape === 'form') return value;
   if (shape === 'string') {
-    if (typeof value !== 'string') throw wrongShape(path, 'a string');
+    if (typeof value !== 'string') wrongShape(problems, path, 'a string');
     return value;
   }
   if (shape === 'int') {
-    if (typeof value !== 'string' || !INTEGER_TEXT.test(value)) throw wrongShape(path, 'an integer');
+    if (typeof value !== 'string' || !INTEGER_TEXT.test(value)) {
+      wrongShape(problems, path, 'an integer');
+      return value;
+    }
     return Number(value);
   }
   if (Array.isArray(shape)) {
-    if (value === undefined || typeof value === 'string') throw wrongShape(path, 'a list');
+    if (value === undefined || typeof value === 'string') {
+      wrongShape(problems, path, 'a list');
+      return value;
+    }
     // A list with a gap (PHP unset() one item) arrives keyed; its items still form the list.
     const items = Array.isArray(value) ? value : Object.values(value);
     const itemShape = shape[0] as EventShape;
-    return items.map((item, index) => coerce(itemShape, item, `${path}[${index}]`));
+    return items.map((item, index) => coerce(itemShape, item, `${path}[${index}]`, problems));
   }
-  return coerceObject(shape as { readonly [key: string]: EventShape }, value, path);
+  return coerceObject(shape as { readonly [key: string]: EventShape }, value, path, problems);
 }
 
-function coerceObject(shape: { readonly [key: string]: EventShape }, value: FormValue | undefined, path: string): object {
-  if (value === undefined || typeof value === 'string') throw wrongShape(path, 'a map of fields');
+function coerceObject(shape: { readonly [key: string]: EventShape }, value: FormValue | undefined, path: string, problems: ShapeProblems): unknown {
+  if (value === undefined || typeof value === 'string') {
+    wrongShape(problems, path, 'a map of fields');
+    return value;
+  }
   // A map whose keys happen to be 0..n-1 arrives as a list; its keys are still keys.
   const source: Record<string, FormValue> = Array.isArray(value) ? Object.fromEntries(value.entries()) : value;
   const result: Record<string, unknown> = { ...source };
   const everyKey = shape['*'];
   if (everyKey !== undefined) {
-    for (const key of Object.keys(source)) result[key] = coerce(everyKey, source[key], `${path}[${key}]`);
+    for (const key of Object.keys(source)) result[key] = coerce(everyKey, source[key], `${path}[${key}]`, problems);
     return result;
   }
   for (const shapeKey of Object.keys(shape)) {
@@ -70,9 +94,14 @@ function coerceObject(shape: { readonly [key: string]: EventShape }, value: Form
         delete result[key];
         continue;
       }
-      throw new B24HookError('INVALID_EVENT', `${path}[${key}] is missing; the Bitrix24 documentation of this event says it is always sent.`);
+      mismatch(
+        problems,
+        `${path}[${key}] is missing`,
+        `${path}[${key}] is missing; the Bitrix24 documentation of this event says it is always sent.`,
+      );
+      continue;
     }
-    result[key] = coerce(fieldShape, field, `${path}[${key}]`);
+    result[key] = coerce(fieldShape, field, `${path}[${key}]`, problems);
   }
   return result;
 }

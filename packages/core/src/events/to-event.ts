@@ -1,8 +1,8 @@
 import { B24HookError } from '../errors.js';
 import type { FormObject, FormValue } from '../form/types.js';
-import { redact } from './redact.js';
+import { conceal, redact } from './redact.js';
 import { findEventSpec } from './registry.js';
-import { INTEGER_TEXT, coerce } from './shape.js';
+import { INTEGER_TEXT, coerce, type ShapeProblems } from './shape.js';
 import type { B24Auth, B24Event, B24Portal } from './types.js';
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
@@ -22,15 +22,30 @@ class B24EventRecord {
   declare readonly portal: B24Portal;
   declare readonly auth?: B24Auth;
   declare readonly data: unknown;
+  declare readonly problems?: string[];
   declare readonly raw: FormObject;
 
   toJSON(): object {
-    return redact({ ...this });
+    return shown(this);
   }
 
   [INSPECT](depth: number, options: object, inspect: (value: unknown, options: object) => string): string {
-    return `B24Event ${inspect(redact({ ...this }), options)}`;
+    return `B24Event ${inspect(shown(this), options)}`;
   }
+}
+
+/** `auth` and `raw` are not enumerable (a spread copy leaves them out), but the event shows them redacted. */
+function shown(event: B24EventRecord): object {
+  const { auth, raw } = event;
+  return redact({ ...event, ...(auth === undefined ? {} : { auth }), raw });
+}
+
+export interface ToEventOptions {
+  /**
+   * `'lenient'` (default): a field that does not match the registry's shape stays as sent (or
+   * absent) and is listed in `event.problems`. `'strict'`: refused with `INVALID_EVENT`.
+   */
+  shapes?: 'lenient' | 'strict';
 }
 
 function text(form: FormObject, key: string): string | undefined {
@@ -38,10 +53,15 @@ function text(form: FormObject, key: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-export function integer(form: FormObject, key: string, where: string): number | undefined {
+export function integer(form: FormObject, key: string, where: string, problems?: ShapeProblems): number | undefined {
   const value = form[key];
   if (value === undefined || value === '') return undefined;
-  if (typeof value !== 'string' || !INTEGER_TEXT.test(value)) throw invalid(`${where}[${key}] should be an integer.`);
+  if (typeof value !== 'string' || !INTEGER_TEXT.test(value)) {
+    const path = where === '' ? key : `${where}[${key}]`;
+    if (problems === undefined) throw invalid(`${path} should be an integer.`);
+    problems.push(`${path} should be an integer`);
+    return undefined;
+  }
   return Number(value);
 }
 
@@ -67,17 +87,17 @@ export function toPortal(auth: FormObject): B24Portal {
   };
 }
 
-export function toAuth(auth: FormObject, timestamp: Date): B24Auth | undefined {
+export function toAuth(auth: FormObject, timestamp: Date, problems: ShapeProblems): B24Auth | undefined {
   const accessToken = text(auth, 'access_token');
   if (!accessToken) return undefined;
   const result: B24Auth = { accessToken, scope: (text(auth, 'scope') ?? '').split(',').filter(Boolean) };
   const refreshToken = text(auth, 'refresh_token');
   if (refreshToken) result.refreshToken = refreshToken;
-  const expires = integer(auth, 'expires', 'auth');
-  const expiresIn = integer(auth, 'expires_in', 'auth');
+  const expires = integer(auth, 'expires', 'auth', problems);
+  const expiresIn = integer(auth, 'expires_in', 'auth', problems);
   if (expires !== undefined) result.expiresAt = new Date(expires * 1000);
   else if (expiresIn !== undefined) result.expiresAt = new Date(timestamp.getTime() + expiresIn * 1000);
-  const userId = integer(auth, 'user_id', 'auth');
+  const userId = integer(auth, 'user_id', 'auth', problems);
   if (userId !== undefined) result.userId = userId;
   const status = text(auth, 'status');
   if (status) result.status = status;
@@ -86,17 +106,28 @@ export function toAuth(auth: FormObject, timestamp: Date): B24Auth | undefined {
   return result;
 }
 
-function toData(name: string, data: FormValue | undefined): unknown {
+function toData(name: string, data: FormValue | undefined, problems: ShapeProblems): unknown {
   const spec = findEventSpec(name);
   if (spec === undefined) {
-    if (typeof data === 'string') throw invalid('data should be a map of fields.');
-    return data ?? {};
+    if (typeof data !== 'string') return data ?? {};
+    if (problems === undefined) throw invalid('data should be a map of fields.');
+    problems.push('data should be a map of fields');
+    return data;
   }
-  return coerce(spec.data, data ?? {}, 'data');
+  return coerce(spec.data, data ?? {}, 'data', problems);
 }
 
-/** Turns a parsed delivery into its typed event; throws `INVALID_EVENT` when it is not one. */
-export function toEvent(form: FormObject): B24Event {
+function hidden(event: object, key: string, value: unknown): void {
+  Object.defineProperty(event, key, { value, enumerable: false, writable: false, configurable: true });
+}
+
+/**
+ * Turns a parsed delivery into its typed event; throws `INVALID_EVENT` when it is not one (no
+ * `event`, `auth`, `ts` or portal), and, with `shapes: 'strict'`, when its data does not match
+ * the registry.
+ */
+export function toEvent(form: FormObject, options?: ToEventOptions): B24Event {
+  const problems: ShapeProblems = options?.shapes === 'strict' ? undefined : [];
   const rawName = text(form, 'event');
   if (!rawName) {
     throw invalid(
@@ -111,13 +142,16 @@ export function toEvent(form: FormObject): B24Event {
 
   const event = Object.create(B24EventRecord.prototype) as Record<string, unknown>;
   event.name = name;
-  const handlerId = integer(form, 'event_handler_id', '');
+  const handlerId = integer(form, 'event_handler_id', '', problems);
   if (handlerId !== undefined) event.handlerId = handlerId;
   event.timestamp = timestamp;
   event.portal = toPortal(auth);
-  const oauth = toAuth(auth, timestamp);
-  if (oauth !== undefined) event.auth = oauth;
-  event.data = toData(name, form.data);
-  event.raw = form;
+  const oauth = toAuth(auth, timestamp, problems);
+  if (oauth !== undefined) hidden(event, 'auth', oauth);
+  // A copy whose secrets (the auth copies of data[BOT][<id>] and the like) are readable by name
+  // but not enumerable, so no serializer or spread copy of the data carries them.
+  event.data = conceal(toData(name, form.data, problems));
+  if (problems !== undefined && problems.length > 0) event.problems = problems;
+  hidden(event, 'raw', form);
   return event as unknown as B24Event;
 }

@@ -40,6 +40,11 @@ interface B24EventFields<N extends string, D> {
   readonly portal: B24Portal;
   readonly auth?: B24Auth;
   readonly data: D;
+  /**
+   * What in `data` (or the envelope's optional fields) did not match the registry, e.g.
+   * `"data[PARAMS][FROM_USER_ID] is missing"`; such fields stay as sent. Absent when all matched.
+   */
+  readonly problems?: readonly string[];
   /** Everything Bitrix24 sent, tokens included: read secrets from here by name, never log it. */
   readonly raw: FormObject;
 }

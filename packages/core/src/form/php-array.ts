@@ -1,4 +1,5 @@
 import { B24HookError } from '../errors.js';
+import { replaceAscii } from './decode.js';
 import { tooDeep } from './limits.js';
 import type { FormList, FormObject, FormValue } from './types.js';
 
@@ -135,7 +136,7 @@ function isCSpace(code: number): boolean {
 /** PHP replaces these in variable names, since they cannot appear in a PHP variable. */
 function mangleName(name: string, alsoBracket: boolean): string {
   if (!alsoBracket && name.indexOf(' ') === -1 && name.indexOf('.') === -1) return name;
-  return alsoBracket ? name.replace(/[ .[]/g, '_') : name.replace(/[ .]/g, '_');
+  return replaceAscii(name, 0x20, 0x5f, 0x2e, alsoBracket ? 0x5b : -1);
 }
 
 /**

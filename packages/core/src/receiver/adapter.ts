@@ -1,5 +1,6 @@
 import type { B24Event } from '../events/types.js';
-import type { B24HandleOptions, Receiver } from './types.js';
+import { describeError } from './deadline.js';
+import type { B24HandleOptions, B24HandleResult, Receiver } from './types.js';
 
 /** What every framework adapter (`b24hooks(receiver, options)`) accepts. */
 export interface B24AdapterOptions {
@@ -39,6 +40,21 @@ export async function settleHandled(receiver: Receiver, event: B24Event, status:
   try {
     await receiver.forget(event);
   } catch (error) {
-    receiver.logger?.error?.('b24hooks could not forget an uninstalled portal', { error: String(error), memberId: event.portal.memberId });
+    receiver.logger?.error?.('b24hooks could not forget an uninstalled portal', { error: describeError(error), memberId: event.portal.memberId });
   }
+}
+
+/**
+ * True (and logged) when the response was already sent before b24hooks could answer, typically by
+ * a timeout middleware that answered first: the adapter then writes nothing, since writing to an
+ * answered response throws. The delivery was still processed as `result` says.
+ */
+export function answeredBefore(receiver: Receiver, res: { headersSent?: boolean; writableEnded?: boolean }, result: B24HandleResult): boolean {
+  if (!res.headersSent && !res.writableEnded) return false;
+  receiver.logger?.warn(
+    `b24hooks: the response was already sent before b24hooks answered ${result.status} (a timeout middleware?). ` +
+      'Bitrix24 took that earlier answer; raise the timeout above the receiver\'s timeouts.handlersMs, or use a durable hand-off.',
+    { status: result.status, ...(result.event ? { event: result.event.name, memberId: result.event.portal.memberId } : {}) },
+  );
+  return true;
 }

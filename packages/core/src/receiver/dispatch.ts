@@ -2,6 +2,7 @@ import { B24HookError } from '../errors.js';
 import { compilePattern } from '../events/match.js';
 import type { B24Event } from '../events/types.js';
 import type { B24RobotCall } from '../robots/types.js';
+import { describeError, withDeadline } from './deadline.js';
 import type { B24ErrorHandler, B24EventHandler, B24Logger } from './types.js';
 
 type AnyHandler = B24EventHandler<B24Event>;
@@ -11,14 +12,25 @@ export interface Dispatcher {
   onAny(handler: AnyHandler): void;
   onError(handler: B24ErrorHandler): void;
   run(event: B24Event): Promise<void>;
+  /** Tells every `onError` handler; resolves once they finished, or after `handlersMs`. Never rejects. */
   reportError(error: Error, event?: B24Event, robotCall?: B24RobotCall): Promise<void>;
+}
+
+function handlerFailed(name: string, cause: unknown, late: boolean): B24HookError {
+  const what = late ? `The handlers for ${name} did not finish in time` : `A handler failed while processing ${name}`;
+  return new B24HookError(
+    'HANDLER_FAILED',
+    `${what}. Bitrix24 will not retry: fix the handler or persist events before acknowledging them. Details went to onError.`,
+    { cause },
+  );
 }
 
 function checkHandler(handler: unknown): void {
   if (typeof handler !== 'function') throw new TypeError('b24hooks: a handler must be a function.');
 }
 
-export function createDispatcher(logger: B24Logger | undefined): Dispatcher {
+/** `handlersMs` bounds the handlers of one delivery and the `onError` handlers told about them. */
+export function createDispatcher(logger: B24Logger | undefined, handlersMs = Number.POSITIVE_INFINITY): Dispatcher {
   const byName = new Map<string, AnyHandler[]>();
   const byPrefix: Array<{ prefix: string; handler: AnyHandler }> = [];
   const any: AnyHandler[] = [];
@@ -31,17 +43,25 @@ export function createDispatcher(logger: B24Logger | undefined): Dispatcher {
     return matched;
   }
 
-  async function reportError(error: Error, event?: B24Event, robotCall?: B24RobotCall): Promise<void> {
-    await Promise.all(
+  function tellErrorHandlers(error: Error, event?: B24Event, robotCall?: B24RobotCall): Promise<void> {
+    return Promise.all(
       errorHandlers.map(async (handler) => {
         try {
           await (robotCall ? handler(error, undefined, robotCall) : handler(error, event));
         } catch (failure) {
           // An onError handler must not take the receiver down; the logger is the last resort.
-          logger?.error?.('b24hooks: an onError handler threw', { error: String(failure) });
+          logger?.error?.('b24hooks: an onError handler threw', { error: describeError(failure) });
         }
       }),
-    );
+    ).then(() => undefined);
+  }
+
+  async function reportError(error: Error, event?: B24Event, robotCall?: B24RobotCall): Promise<void> {
+    try {
+      await withDeadline(() => tellErrorHandlers(error, event, robotCall), handlersMs, () => new Error('onError timed out'));
+    } catch {
+      logger?.error?.(`b24hooks: the onError handlers did not finish within ${handlersMs} ms`, event ? { event: event.name } : {});
+    }
   }
 
   return {
@@ -64,16 +84,28 @@ export function createDispatcher(logger: B24Logger | undefined): Dispatcher {
     async run(event) {
       const handlers = handlersFor(event.name);
       if (handlers.length === 0) return;
-      const results = await Promise.allSettled(handlers.map(async (handler) => handler(event)));
-      const errors = results.flatMap((result) => (result.status === 'rejected' ? [result.reason] : []));
-      if (errors.length === 0) return;
-      const failure = new AggregateError(errors, `${errors.length} of ${handlers.length} handlers failed for ${event.name}`);
-      await reportError(failure, event);
-      throw new B24HookError(
-        'HANDLER_FAILED',
-        `A handler failed while processing ${event.name}. Bitrix24 will not retry: fix the handler or persist events before acknowledging them. Details went to onError.`,
-        { cause: failure },
-      );
+      let phase: 'handlers' | 'onError' | 'done' = 'handlers';
+      const work = async (): Promise<void> => {
+        const results = await Promise.allSettled(handlers.map(async (handler) => handler(event)));
+        const errors = results.flatMap((result) => (result.status === 'rejected' ? [result.reason] : []));
+        if (errors.length === 0) return;
+        const failure = new AggregateError(errors, `${errors.length} of ${handlers.length} handlers failed for ${event.name}`);
+        phase = 'onError';
+        await tellErrorHandlers(failure, event);
+        phase = 'done';
+        throw handlerFailed(event.name, failure, false);
+      };
+      let late: Error | undefined;
+      const timedOut = () => (late = new Error(`The handlers for ${event.name} did not finish within ${handlersMs} ms; they may still be running.`));
+      try {
+        await withDeadline(work, handlersMs, timedOut);
+      } catch (error) {
+        if (late === undefined || error !== late) throw error;
+        // Past the limit while the handlers ran: onError hears it (not awaited: its own time is up
+        // too). Past it while onError ran: the failure was already told.
+        if (phase === 'handlers') void tellErrorHandlers(late, event);
+        throw handlerFailed(event.name, late, true);
+      }
     },
   };
 }

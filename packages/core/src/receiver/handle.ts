@@ -6,6 +6,7 @@ import { handleRobotCall } from '../robots/handle-robot.js';
 import { isRobotCallForm } from '../robots/to-robot-call.js';
 import { lastValue, scanCredentials } from '../verify/scan.js';
 import type { PortalTokens, TokenVerifier } from '../verify/verify.js';
+import { describeError } from './deadline.js';
 import { bodyText, checkRequestLine, normalizeObject, parseText } from './request-body.js';
 import type { B24HandleOptions, B24HandleResult, B24Logger, B24Request, Receiver } from './types.js';
 
@@ -45,6 +46,56 @@ function pick(form: FormObject, seen: Seen): void {
   }
 }
 
+/**
+ * Runs what a verified delivery asks for. This is the one step a durable hand-off replaces
+ * (`await handoff.enqueue(...)` instead of the handlers), before the answer.
+ */
+async function run(parts: PipelineParts, event: B24Event): Promise<void> {
+  if (parts.ack === 'before-handlers') {
+    parts.receiver.receive(event).catch(() => {
+      // receive() already reported handler failures to onError.
+    });
+    return;
+  }
+  await parts.receiver.receive(event);
+}
+
+/** Reads, checks and verifies the request: the event (or robot call), or a `B24HookError`. */
+async function verifiedEvent(parts: PipelineParts, request: B24Request, seen: Seen): Promise<B24Event | { robot: FormObject; looked: PortalTokens | undefined }> {
+  if (request === null || typeof request !== 'object') {
+    throw new B24HookError('METHOD_NOT_ALLOWED', 'receiver.handle needs a request { method, contentType, body }.');
+  }
+  const kind = checkRequestLine(request.method, request.contentType);
+  if (kind instanceof B24HookError) throw kind;
+  const limits = parts.receiver.limits;
+  const body = request.body;
+  let form: FormObject;
+  let looked: PortalTokens | undefined;
+  if (typeof body === 'string' || body instanceof Uint8Array) {
+    const text = bodyText(body, limits);
+    if (kind === 'form') {
+      const credentials = scanCredentials(text);
+      const { refusal, looked: scanned } = await parts.verifier.precheck(credentials);
+      looked = scanned;
+      if (refusal) {
+        seen.memberId = credentials.memberId;
+        // Read only for the log line, so a forged request costs no more than the scan.
+        if (parts.logger) {
+          seen.event = credentials.event;
+          seen.domain = lastValue(text, 'auth%5Bdomain%5D=');
+        }
+        throw refusal;
+      }
+    }
+    form = parseText(text, kind, limits);
+  } else {
+    form = normalizeObject(body, limits);
+  }
+  pick(form, seen);
+  if (isRobotCallForm(form)) return { robot: form, looked };
+  return parts.verifier.verify(form, looked);
+}
+
 /** `receiver.handle`: request line, body, token, event, handlers; every failure becomes an answer. */
 export async function handleRequest(
   parts: PipelineParts,
@@ -53,51 +104,21 @@ export async function handleRequest(
 ): Promise<B24HandleResult> {
   const seen: Seen = {};
   try {
-    const kind = checkRequestLine(request.method, request.contentType);
-    if (kind instanceof B24HookError) throw kind;
-    const limits = parts.receiver.limits;
-    let form: FormObject;
-    let looked: PortalTokens | undefined;
-    if (typeof request.body === 'string' || request.body instanceof Uint8Array) {
-      const text = bodyText(request.body, limits);
-      if (kind === 'form') {
-        const credentials = scanCredentials(text);
-        const { refusal, looked: scanned } = await parts.verifier.precheck(credentials);
-        looked = scanned;
-        if (refusal) {
-          seen.memberId = credentials.memberId;
-          // Read only for the log line, so a forged request costs no more than the scan.
-          if (parts.logger) {
-            seen.event = credentials.event;
-            seen.domain = lastValue(text, 'auth%5Bdomain%5D=');
-          }
-          throw refusal;
-        }
-      }
-      form = parseText(text, kind, limits);
-    } else {
-      form = normalizeObject(request.body, limits);
-    }
-    pick(form, seen);
-    if (isRobotCallForm(form)) return await handleRobotCall(parts, form, looked);
-    const event = await parts.verifier.verify(form, looked);
+    const verified = await verifiedEvent(parts, request, seen);
+    if ('robot' in verified) return await handleRobotCall(parts, verified.robot, verified.looked);
+    const event = verified;
     // With dispatch: false the caller's route is the handler; it calls receiver.forget(event) once done.
-    if (options?.dispatch === false) return { status: 200, body: { ok: true }, event };
-    if (parts.ack === 'before-handlers') {
-      parts.receiver.receive(event).catch(() => {
-        // receive() already reported handler failures to onError.
-      });
-    } else {
-      await parts.receiver.receive(event);
-    }
+    if (options?.dispatch !== false) await run(parts, event);
     return { status: 200, body: { ok: true }, event };
   } catch (caught) {
     const error = asHookError(caught);
     if (error.status < 500) {
       parts.logger?.warn(`b24hooks refused a request: ${error.code}`, { code: error.code, status: error.status, ...seen });
     } else if (!(caught instanceof B24HookError)) {
-      parts.logger?.error?.('b24hooks failed while processing a request', { error: String(caught), ...seen });
-      await parts.reportError(caught instanceof Error ? caught : new Error(String(caught)));
+      parts.logger?.error?.('b24hooks failed while processing a request', { error: describeError(caught), ...seen });
+      await parts.reportError(caught instanceof Error ? caught : new Error(describeError(caught)));
+    } else if (error.code === 'DEPENDENCY_TIMEOUT') {
+      parts.logger?.error?.(`b24hooks: ${error.message}`, { code: error.code, ...seen });
     }
     return errorResult(error);
   }

@@ -1,8 +1,9 @@
 export { createReceiver } from './create-receiver.js';
+export { DEFAULT_TIMEOUTS, type TimeoutOptions } from './deadline.js';
 export { errorResult } from './handle.js';
 export { checkRequestLine } from './request-body.js';
 export { handleIncoming, type IncomingSource } from './incoming.js';
-export { adapterSettings, settleHandled, type B24AdapterOptions, type B24AdapterSettings } from './adapter.js';
+export { adapterSettings, answeredBefore, settleHandled, type B24AdapterOptions, type B24AdapterSettings } from './adapter.js';
 export type {
   Receiver,
   ReceiverOptions,

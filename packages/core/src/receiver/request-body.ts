@@ -10,13 +10,13 @@ export type BodyKind = 'form' | 'json';
 const FORM_TYPE = 'application/x-www-form-urlencoded';
 
 /** Refuses what is not a POST of a form (or JSON) before any body is read. */
-export function checkRequestLine(method: string, contentType: string | undefined): BodyKind | B24HookError {
-  if (method.toUpperCase() !== 'POST') {
+export function checkRequestLine(method: unknown, contentType: unknown): BodyKind | B24HookError {
+  if (typeof method !== 'string' || method.toUpperCase() !== 'POST') {
     return new B24HookError('METHOD_NOT_ALLOWED', 'Bitrix24 delivers events with POST; this endpoint accepts only POST.');
   }
   // Bitrix24 sends exactly this header: the common case skips splitting and lower-casing.
   if (contentType === FORM_TYPE) return 'form';
-  const mediaType = contentType?.split(';', 1)[0]?.trim().toLowerCase();
+  const mediaType = typeof contentType === 'string' ? contentType.split(';', 1)[0]?.trim().toLowerCase() : undefined;
   if (mediaType === FORM_TYPE) return 'form';
   if (mediaType === 'application/json' || mediaType?.endsWith('+json')) return 'json';
   return new B24HookError(
@@ -50,7 +50,13 @@ export function normalizeObject(value: unknown, limits: ResolvedFormLimits): For
   if (value === null || typeof value !== 'object' || Array.isArray(value) || Buffer.isBuffer(value)) {
     throw new B24HookError('MALFORMED_BODY', 'The body must be an object of named fields (event, data, ts, auth).');
   }
-  return normalizeForm(value as Record<string, unknown>, limits);
+  try {
+    return normalizeForm(value as Record<string, unknown>, limits);
+  } catch (error) {
+    if (error instanceof B24HookError) throw error;
+    // A getter that throws, a revoked proxy: the caller's object, not b24hooks, is at fault.
+    throw new B24HookError('MALFORMED_BODY', 'The body object could not be read as plain fields (a property threw).', { cause: error });
+  }
 }
 
 export function parseText(text: string, kind: BodyKind, limits: ResolvedFormLimits): FormObject {

@@ -5,6 +5,7 @@ import type { FormObject } from '../form/types.js';
 import type { B24RobotRunOptions } from '../robots/dispatch.js';
 import type { B24RestFactory, B24RobotCall, B24RobotCodeHandler, B24RobotDefinition, B24RobotHandler, B24RobotProperties } from '../robots/types.js';
 import type { VerifyOptions } from '../verify/verify.js';
+import type { TimeoutOptions } from './deadline.js';
 
 /** Anything with `warn` (and optionally `error`): `console`, pino, winston, Nest's Logger. */
 export interface B24Logger {
@@ -21,13 +22,25 @@ export interface ReceiverOptions extends VerifyOptions {
    * the event themselves.
    */
   ack?: 'after-handlers' | 'before-handlers';
-  /** Gets every refused request at warn level (code, domain, member id; never a token). */
+  /** Gets every refused request at warn level (code, domain, member id; never a token). A logger that throws changes no answer. */
   logger?: B24Logger;
   /**
    * A REST client for the portal that sent a robot call, to answer it with `bizproc.event.send`
    * (`createRestFactory({ app })` of `@b24hooks/rest`). Needed by `onRobot`.
    */
   rest?: B24RestFactory;
+  /**
+   * `'lenient'` (default): once the token matched, a delivery whose data does not match the
+   * registry is still accepted, its fields as sent, the mismatches in `event.problems` (and one
+   * warning per event name and path). `'strict'`: refused with `INVALID_EVENT`.
+   */
+  shapes?: 'lenient' | 'strict';
+  /**
+   * Bounded waits. `dependencyMs` (default 10 s): each call of the token store or the install
+   * policy; past it `503 DEPENDENCY_TIMEOUT`. `handlersMs` (default 25 s): the handlers of one
+   * delivery, `onError` included; past it `500 HANDLER_FAILED`, and `onError` hears it.
+   */
+  timeouts?: TimeoutOptions;
 }
 
 export interface B24Request {

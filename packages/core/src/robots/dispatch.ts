@@ -1,5 +1,6 @@
 import { B24HookError } from '../errors.js';
 import type { FormObject } from '../form/types.js';
+import { withDeadline } from '../receiver/deadline.js';
 import type { B24Logger } from '../receiver/types.js';
 import { isRobotDefinition } from './define-robot.js';
 import { logFailure, sendReply, toReturnValues, undeclaredKeys } from './reply.js';
@@ -33,6 +34,8 @@ export interface RobotDispatcherParts {
   rest: B24RestFactory | undefined;
   logger: B24Logger | undefined;
   reportError(error: Error, event: undefined, call: B24RobotCall): Promise<void>;
+  /** The bound on a call's handler (timeouts.handlersMs). */
+  handlersMs: number;
 }
 
 function unknownRobot(code: string): B24HookError {
@@ -104,7 +107,11 @@ export function createRobotDispatcher(parts: RobotDispatcherParts): RobotDispatc
       if (registered === undefined) throw unknownRobot(call.code);
       let returnValues: Record<string, unknown>;
       try {
-        const values = await registered.handler(call);
+        const values = await withDeadline(
+          () => registered.handler(call),
+          parts.handlersMs,
+          () => new Error(`The handler of "${call.code}" did not finish within ${parts.handlersMs} ms; it may still be running.`),
+        );
         returnValues = toReturnValues(registered.definition, values);
         const extra = undeclaredKeys(registered.definition, values);
         if (extra.length > 0 && !warnedUndeclared.has(call.code)) {

@@ -86,7 +86,7 @@ export function toRobotCall(form: FormObject, definition?: B24RobotDefinition): 
   if (timeoutSeconds !== undefined) call.timeoutSeconds = timeoutSeconds;
   call.timestamp = timestamp;
   call.portal = toPortal(auth);
-  const oauth = toAuth(auth, timestamp);
+  const oauth = toAuth(auth, timestamp, problems);
   if (oauth !== undefined) hidden(call, 'auth', oauth);
   if (problems.length > 0) call.problems = problems;
   hidden(call, 'raw', form);

@@ -6,6 +6,7 @@ import { matchesAnyToken, tokenBytes } from './compare.js';
 import { INSTALL_CHOICES, INSTALL_EVENTS, type InstallPolicy } from './install-policy.js';
 import type { Credentials } from './scan.js';
 import type { TokenStore } from './token-store.js';
+import { dependencyTimeout, withDeadline } from '../receiver/deadline.js';
 
 export interface VerifyOptions {
   /** The application token (or several, while rotating) of an outgoing webhook or a single-portal app. */
@@ -38,7 +39,7 @@ export interface TokenVerifier {
   /** Refuses a raw body whose scanned credentials cannot pass, before it is parsed. */
   precheck(credentials: Credentials): Promise<Precheck>;
   verify(form: FormObject, looked?: PortalTokens): Promise<B24Event>;
-  /** The same token check, with `build` in place of `toEvent` (robot calls); never an install. */
+  /** The same token check, with `build` in place of the event builder (robot calls); never an install. */
   verify<T>(form: FormObject, looked: PortalTokens | undefined, build: (form: FormObject) => T): Promise<T>;
   /** Forgets a portal whose uninstall was handled. */
   forget(event: B24Event): Promise<void>;
@@ -60,6 +61,13 @@ function unknownPortal(install: boolean): B24HookError {
   );
 }
 
+function updateOfUnknownPortal(): B24HookError {
+  return new B24HookError(
+    'UNKNOWN_PORTAL',
+    "No token is stored for this portal, and under install: 'trust-first-use' only an ONAPPINSTALL may bring a portal's first token, never an ONAPPUPDATE. Reinstall the application on the portal, or store its token in the tokenStore.",
+  );
+}
+
 function tokenMissing(): B24HookError {
   return new B24HookError(
     'TOKEN_MISSING',
@@ -76,12 +84,33 @@ function normalizeTokens(token: VerifyOptions['token']): string[] {
   return tokens;
 }
 
-function asList(value: string | readonly string[] | undefined): string[] {
-  if (value === undefined) return [];
-  return (typeof value === 'string' ? [value] : [...value]).filter((item) => typeof item === 'string' && item.length > 0);
+function asList(value: unknown): string[] {
+  if (value === undefined || value === null) return [];
+  if (typeof value === 'string') return value.length > 0 ? [value] : [];
+  if (!Array.isArray(value)) throw new TypeError('b24hooks: tokenStore.get must resolve to a string, a list of strings, undefined or null.');
+  return value.filter((item): item is string => typeof item === 'string' && item.length > 0);
 }
 
-export function createTokenVerifier(options: VerifyOptions): TokenVerifier {
+/** The `application_token` a delivery was verified with. */
+function deliveredToken(event: B24Event): string | undefined {
+  const auth = event.raw?.auth;
+  const token = auth !== null && typeof auth === 'object' && !Array.isArray(auth) ? auth.application_token : undefined;
+  return typeof token === 'string' && token !== '' ? token : undefined;
+}
+
+export interface VerifierSettings {
+  /** How long one call of the token store or the install policy may take. */
+  dependencyMs?: number;
+  /** Builds the event (the receiver's shape policy). */
+  build?: (form: FormObject) => B24Event;
+  /** Told of every event whose token was accepted, before `verify` resolves. */
+  accepted?: (event: B24Event) => void;
+}
+
+export function createTokenVerifier(options: VerifyOptions, settings: VerifierSettings = {}): TokenVerifier {
+  const dependencyMs = settings.dependencyMs ?? Number.POSITIVE_INFINITY;
+  const build = settings.build ?? ((form: FormObject) => toEvent(form));
+  const accepted = settings.accepted ?? (() => {});
   const staticTokens = normalizeTokens(options.token).map(tokenBytes);
   const store = options.tokenStore;
   const install = options.install ?? 'refuse';
@@ -95,9 +124,12 @@ export function createTokenVerifier(options: VerifyOptions): TokenVerifier {
     throw new TypeError("b24hooks: install must be 'refuse', 'trust-first-use' or a function.");
   }
 
+  const ask = <T>(what: string, call: () => T | PromiseLike<T>): Promise<T> =>
+    withDeadline(call, dependencyMs, () => dependencyTimeout(what, dependencyMs));
+
   async function expectedFor(memberId: string): Promise<Expected> {
     if (store === undefined) return { tokens: staticTokens, stored: false };
-    const stored = asList(await store.get(memberId)).map(tokenBytes);
+    const stored = asList(await ask('token store', () => store.get(memberId))).map(tokenBytes);
     return { tokens: stored.length ? [...staticTokens, ...stored] : staticTokens, stored: stored.length > 0 };
   }
 
@@ -106,11 +138,25 @@ export function createTokenVerifier(options: VerifyOptions): TokenVerifier {
   }
 
   async function decideInstall(event: B24Event, token: string, expected: Expected): Promise<void> {
-    let accepted = false;
-    if (install === 'trust-first-use') accepted = !expected.stored;
-    else if (typeof install === 'function') accepted = (await install(event)) === true;
-    if (!accepted) throw refusal(expected, true);
-    await store!.set(event.portal.memberId, token, event.portal);
+    const memberId = event.portal.memberId;
+    if (typeof install === 'function') {
+      if ((await ask('install policy', () => install(event))) !== true) throw refusal(expected, true);
+      await ask('token store', () => store!.set(memberId, token, event.portal));
+      return;
+    }
+    // trust-first-use: only an install may bring a portal's first token (an update presumes one),
+    // and a stored token is never replaced.
+    if (install === 'trust-first-use' && !expected.stored && event.name === 'ONAPPUPDATE') throw updateOfUnknownPortal();
+    if (install !== 'trust-first-use' || expected.stored || event.name !== 'ONAPPINSTALL') throw refusal(expected, true);
+    if (store!.claim === undefined) {
+      await ask('token store', () => store!.set(memberId, token, event.portal));
+      return;
+    }
+    if (await ask('token store', () => store!.claim!(memberId, token, event.portal))) return;
+    // Another install claimed the portal first: it is this one only if it brought the same token
+    // (the same delivery twice).
+    const now = await expectedFor(memberId);
+    if (!matchesAnyToken(token, now.tokens)) throw refusal(now, true);
   }
 
   return {
@@ -128,7 +174,7 @@ export function createTokenVerifier(options: VerifyOptions): TokenVerifier {
       return { refusal: refusal(looked.expected, false) };
     },
 
-    async verify(form: FormObject, looked?: PortalTokens, build?: (form: FormObject) => unknown): Promise<never> {
+    async verify(form: FormObject, looked?: PortalTokens, robotBuild?: (form: FormObject) => unknown): Promise<never> {
       const auth = readAuthBlock(form);
       const token = auth.application_token;
       if (typeof token !== 'string' || token === '') throw tokenMissing();
@@ -141,16 +187,30 @@ export function createTokenVerifier(options: VerifyOptions): TokenVerifier {
       }
       let expected: Expected = { tokens: staticTokens, stored: false };
       if (hasMemberId) expected = looked?.memberId === memberId ? looked.expected : await expectedFor(memberId);
-      if (matchesAnyToken(token, expected.tokens)) return (build ?? toEvent)(form) as never;
+      if (matchesAnyToken(token, expected.tokens)) {
+        if (robotBuild !== undefined) return robotBuild(form) as never;
+        const event = build(form);
+        accepted(event);
+        return event as never;
+      }
       const name = typeof form.event === 'string' ? form.event.toUpperCase() : '';
-      if (store === undefined || build !== undefined || !INSTALL_EVENTS.has(name)) throw refusal(expected, false);
-      const event = toEvent(form);
+      if (store === undefined || robotBuild !== undefined || !INSTALL_EVENTS.has(name)) throw refusal(expected, false);
+      const event = build(form);
       await decideInstall(event, token, expected);
+      accepted(event);
       return event as never;
     },
 
     async forget(event) {
-      if (store !== undefined && event.name === 'ONAPPUNINSTALL') await store.delete(event.portal.memberId);
+      if (store === undefined || event.name !== 'ONAPPUNINSTALL') return;
+      // Only the token this uninstall was verified with: a reinstall accepted meanwhile brought
+      // another one, which must stay.
+      const token = deliveredToken(event);
+      const memberId = event.portal.memberId;
+      if (token === undefined) return;
+      const stored = asList(await ask('token store', () => store.get(memberId)));
+      if (!matchesAnyToken(token, stored.map(tokenBytes))) return;
+      await ask('token store', () => store.delete(memberId, token));
     },
   };
 }

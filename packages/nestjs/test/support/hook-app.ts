@@ -38,12 +38,19 @@ function routeModule(mode: NestMode, route: HookRoute): DynamicModule {
 }
 
 /** A real Nest app (NestFactory) serving the routes, with a reshaping global catch-all filter; not listening. */
-export async function createHookApp(mode: NestMode, setup: BodySetup, routes: readonly HookRoute[]): Promise<INestApplication> {
+export async function createHookApp(
+  mode: NestMode,
+  setup: BodySetup,
+  routes: readonly HookRoute[],
+  /** Runs before `init()`, e.g. to mount a middleware in front of every route. */
+  prepare?: (app: INestApplication) => void,
+): Promise<INestApplication> {
   @Module({ imports: routes.map((route) => routeModule(mode, route)) })
   class HookApp {}
 
   const app = await NestFactory.create(HookApp, { logger: false, ...BODY_SETUPS[setup] });
   app.useGlobalFilters(new ReshapingCatchAllFilter(app.get(HttpAdapterHost)));
+  prepare?.(app);
   await app.init();
   return app;
 }

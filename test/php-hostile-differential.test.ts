@@ -1,0 +1,112 @@
+/**
+ * Against real PHP, what a hostile caller's bodies exercise. First, the pre-parse token scan reads auth[application_token], auth[member_id] and event as PHP's
+ * parse_str does, under every spelling, last one winning: for generated respellings (escapes in
+ * either case, raw brackets, leading spaces, NUL and junk after the key, nesting, repeats), what
+ * the scan reads equals what PHP reads whenever PHP reads a string. A scan that disagreed could
+ * refuse a delivery the parse accepts. Second, the fast paths that keep pathological bodies
+ * linear (bench/hostile.bench.js) give what parse_str gives.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseForm, scanCredentials } from '@b24hooks/core';
+import { startPhpOracle, type PhpOracle } from './php/oracle.js';
+
+const CASES = Number(process.env.B24HOOKS_PHP_SCAN_CASES ?? 1500);
+let state = 20261201;
+const rand = () => {
+  state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+  return state / 4294967296;
+};
+const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
+
+const hex = (code: number, lower: boolean) => {
+  const text = code.toString(16).padStart(2, '0');
+  return `%${lower ? text : text.toUpperCase()}`;
+};
+
+/** One character of a key, as some encoder or forger might write it. */
+function spellChar(char: string): string {
+  const code = char.charCodeAt(0);
+  const roll = rand();
+  if (char === '[' || char === ']') return roll < 0.5 ? hex(code, false) : roll < 0.75 ? char : hex(code, true);
+  return roll < 0.8 ? char : hex(code, roll < 0.9);
+}
+
+function spellKey(key: string): string {
+  let out = [...key].map(spellChar).join('');
+  if (rand() < 0.15) out = pick(['+', '%20', '++', ' ', '%20+']) + out;
+  if (rand() < 0.1) out += pick(['%00junk', 'x', '%5Bnested%5D', ']', 'é', '%D0%96']);
+  if (rand() < 0.05) out = out.replace('[', '.');
+  return out;
+}
+
+const value = () => pick(['genuine-token', 'forged', '', 'a+b', '%41', 'x%5By', '0123456789abcdef', 'Ж']);
+const KEYS = ['auth[application_token]', 'auth[member_id]', 'event'];
+const FILLER = ['data%5BFIELDS%5D%5BID%5D=1', 'ts=1', 'auth%5Bdomain%5D=a.bitrix24.com', 'event_handler_id=3', 'authx=1', 'eventx=2'];
+
+function body(): string {
+  const pairs: string[] = [];
+  for (let i = 1 + Math.floor(rand() * 6); i > 0; i--) {
+    pairs.push(rand() < 0.3 ? pick(FILLER) : `${spellKey(pick(KEYS))}=${value()}`);
+  }
+  if (rand() < 0.05) pairs.push(pick(['auth=flat', 'auth%5B%5D=x', 'auth%5Bapplication_token%5D%5B%5D=x']));
+  return pairs.join('&');
+}
+
+let php: PhpOracle;
+beforeAll(async () => {
+  php = await startPhpOracle();
+});
+afterAll(async () => {
+  await php?.close();
+});
+
+describe(`the token scan agrees with PHP's parse_str (${CASES} bodies)`, () => {
+  it('reads the same token, member id and event whenever PHP reads a string', async () => {
+    const bodies = Array.from({ length: CASES }, body);
+    const answers = await php.parse(bodies);
+    let compared = 0;
+    bodies.forEach((text, index) => {
+      const answer = answers[index]!;
+      if (!answer.ok) return;
+      const parsed = answer.result as { auth?: unknown; event?: unknown };
+      const auth = parsed.auth !== null && typeof parsed.auth === 'object' ? (parsed.auth as Record<string, unknown>) : {};
+      const scanned = scanCredentials(text);
+      const context = `body ${JSON.stringify(text)}`;
+      if (typeof auth.application_token === 'string') expect(scanned.token, context).toBe(auth.application_token);
+      if (typeof auth.member_id === 'string') expect(scanned.memberId, context).toBe(auth.member_id);
+      if (typeof parsed.event === 'string') expect(scanned.event, context).toBe(parsed.event);
+      compared++;
+    });
+    expect(compared).toBeGreaterThan(CASES / 2);
+  });
+});
+
+/** The bodies of bench/hostile.bench.js, at 64 KB: past every threshold where a faster path takes over. */
+const SIZE = 64 * 1024;
+const fill = (unit: string) => unit.repeat(Math.floor(SIZE / unit.length));
+const HOSTILE: Record<string, string> = {
+  pluses: fill('+'),
+  'pluses in a value': `a=${fill('+')}&b=1`,
+  'stray escapes': fill('%'),
+  'escaped brackets': `a${fill('%5B')}`,
+  'escaped spaces': fill('%20'),
+  'mixed escapes': fill('%C3%A9%'),
+  dots: fill('.'),
+  'unclosed bracket': `a${fill('[')}`,
+  'empty pairs': `${fill('&')}a=1${fill('&')}`,
+  equals: fill('='),
+  'keys of brackets': Array.from({ length: 200 }, (_, i) => `k${i}${'['.repeat(300)}`).join('&'),
+  'keys of escapes and spaces': Array.from({ length: 200 }, (_, i) => `k${i}${'%5B+.'.repeat(60)}=${'+%'.repeat(50)}`).join('&'),
+  'long mangled names': Array.from({ length: 50 }, (_, i) => `${' . '.repeat(100)}${i}[x]=1`).join('&'),
+  'a long value with every escape': `v=${Array.from({ length: 256 }, (_, byte) => `%${byte.toString(16).padStart(2, '0')}`).join('').repeat(1).replace(/%[89a-f][0-9a-f]/g, '%C3%A9')}${fill('%2B+')}`,
+};
+
+describe('parseForm agrees with parse_str on the hostile bodies too', () => {
+  it.each(Object.keys(HOSTILE))('%s', async (name) => {
+    const body = HOSTILE[name]!;
+    const [answer] = await php.parse([body]);
+    expect(answer?.ok).toBe(true);
+    const limits = { maxParams: 100_000, maxDepth: 100_000 };
+    expect(parseForm(body, limits)).toEqual((answer as { result: unknown }).result);
+  });
+});
