@@ -12,6 +12,7 @@ export const B24_ERROR_STATUS = {
   UNKNOWN_PORTAL: 401,
   TOKEN_MISMATCH: 401,
   HANDLER_FAILED: 500,
+  HANDOFF_FAILED: 503,
 } as const;
 
 export type B24HookErrorCode = keyof typeof B24_ERROR_STATUS;

@@ -3,6 +3,7 @@ import { resolveFormLimits } from '../form/limits.js';
 import { createTokenVerifier } from '../verify/verify.js';
 import { createDispatcher } from './dispatch.js';
 import { handleRequest } from './handle.js';
+import { checkHandoff, registerHandoffRunner } from './handoff.js';
 import type { Receiver, ReceiverOptions } from './types.js';
 
 /** A receiver: verification, typed events and handlers, independent of any HTTP framework. */
@@ -16,6 +17,7 @@ export function createReceiver(options: ReceiverOptions): Receiver {
     throw new TypeError("b24hooks: ack must be 'after-handlers' or 'before-handlers'.");
   }
   const dispatcher = createDispatcher(logger);
+  const handoff = checkHandoff(options.handoff);
 
   const receiver: Receiver = {
     limits,
@@ -41,7 +43,8 @@ export function createReceiver(options: ReceiverOptions): Receiver {
     },
     forget: (event) => verifier.forget(event),
     handle: (request, handleOptions) =>
-      handleRequest({ receiver, verifier, ack, logger, reportError: dispatcher.reportError }, request, handleOptions),
+      handleRequest({ receiver, verifier, ack, handoff, logger, reportError: dispatcher.reportError }, request, handleOptions),
   };
+  registerHandoffRunner(receiver, { run: dispatcher.run, report: dispatcher.reportError });
   return receiver;
 }

@@ -9,7 +9,8 @@ export interface Dispatcher {
   on(names: string | readonly string[], handler: AnyHandler): void;
   onAny(handler: AnyHandler): void;
   onError(handler: B24ErrorHandler): void;
-  run(event: B24Event): Promise<void>;
+  /** `report: false` leaves onError out (a queue worker tells it only after the last attempt). */
+  run(event: B24Event, report?: boolean): Promise<void>;
   reportError(error: Error, event?: B24Event): Promise<void>;
 }
 
@@ -60,14 +61,14 @@ export function createDispatcher(logger: B24Logger | undefined): Dispatcher {
       errorHandlers.push(handler);
     },
     reportError,
-    async run(event) {
+    async run(event, report = true) {
       const handlers = handlersFor(event.name);
       if (handlers.length === 0) return;
       const results = await Promise.allSettled(handlers.map(async (handler) => handler(event)));
       const errors = results.flatMap((result) => (result.status === 'rejected' ? [result.reason] : []));
       if (errors.length === 0) return;
       const failure = new AggregateError(errors, `${errors.length} of ${handlers.length} handlers failed for ${event.name}`);
-      await reportError(failure, event);
+      if (report) await reportError(failure, event);
       throw new B24HookError(
         'HANDLER_FAILED',
         `A handler failed while processing ${event.name}. Bitrix24 will not retry: fix the handler or persist events before acknowledging them. Details went to onError.`,

@@ -3,6 +3,7 @@ import type { B24Event } from '../events/types.js';
 import type { FormObject } from '../form/types.js';
 import { lastValue, scanCredentials } from '../verify/scan.js';
 import type { PortalTokens, TokenVerifier } from '../verify/verify.js';
+import { type B24Handoff, handOff } from './handoff.js';
 import { bodyText, checkRequestLine, normalizeObject, parseText } from './request-body.js';
 import type { B24HandleOptions, B24HandleResult, B24Logger, B24Request, Receiver } from './types.js';
 
@@ -10,6 +11,7 @@ export interface PipelineParts {
   receiver: Pick<Receiver, 'limits' | 'receive'>;
   verifier: TokenVerifier;
   ack: 'after-handlers' | 'before-handlers';
+  handoff?: B24Handoff | undefined;
   logger: B24Logger | undefined;
   reportError(error: Error, event?: B24Event): Promise<void>;
 }
@@ -46,6 +48,8 @@ export async function handleRequest(
   options?: B24HandleOptions,
 ): Promise<B24HandleResult> {
   const seen: Seen = {};
+  const receivedAt = new Date();
+  let verified: B24Event | undefined;
   try {
     const kind = checkRequestLine(request.method, request.contentType);
     if (kind instanceof B24HookError) throw kind;
@@ -76,6 +80,13 @@ export async function handleRequest(
     const event = await parts.verifier.verify(form, looked);
     // With dispatch: false the caller's route is the handler; it calls receiver.forget(event) once done.
     if (options?.dispatch === false) return { status: 200, body: { ok: true }, event };
+    if (parts.handoff) {
+      verified = event;
+      await handOff(parts.handoff, event, receivedAt);
+      // The uninstalled portal's token is forgotten here, where it was verified: the job has none.
+      await parts.verifier.forget(event);
+      return { status: 200, body: { ok: true }, event };
+    }
     if (parts.ack === 'before-handlers') {
       parts.receiver.receive(event).catch(() => {
         // receive() already reported handler failures to onError.
@@ -88,6 +99,9 @@ export async function handleRequest(
     const error = asHookError(caught);
     if (error.status < 500) {
       parts.logger?.warn(`b24hooks refused a request: ${error.code}`, { code: error.code, status: error.status, ...seen });
+    } else if (error.code === 'HANDOFF_FAILED') {
+      parts.logger?.error?.('b24hooks could not hand an event off to its queue', { error: String(error.cause), ...seen });
+      await parts.reportError(error, verified);
     } else if (!(caught instanceof B24HookError)) {
       parts.logger?.error?.('b24hooks failed while processing a request', { error: String(caught), ...seen });
       await parts.reportError(caught instanceof Error ? caught : new Error(String(caught)));

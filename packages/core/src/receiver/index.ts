@@ -1,6 +1,13 @@
 export { createReceiver } from './create-receiver.js';
 export { errorResult } from './handle.js';
 export { checkRequestLine } from './request-body.js';
+export {
+  handoffRunner,
+  withoutApplicationTokens,
+  type B24Handoff,
+  type B24HandoffItem,
+  type HandoffRunner,
+} from './handoff.js';
 export { handleIncoming, type IncomingSource } from './incoming.js';
 export { adapterSettings, settleHandled, type B24AdapterOptions, type B24AdapterSettings } from './adapter.js';
 export type {

@@ -3,6 +3,7 @@ import type { B24Event, B24EventPattern, B24EventsMatching } from '../events/typ
 import type { FormLimits, ResolvedFormLimits } from '../form/limits.js';
 import type { FormObject } from '../form/types.js';
 import type { VerifyOptions } from '../verify/verify.js';
+import type { B24Handoff } from './handoff.js';
 
 /** Anything with `warn` (and optionally `error`): `console`, pino, winston, Nest's Logger. */
 export interface B24Logger {
@@ -21,6 +22,12 @@ export interface ReceiverOptions extends VerifyOptions {
   ack?: 'after-handlers' | 'before-handlers';
   /** Gets every refused request at warn level (code, domain, member id; never a token). */
   logger?: B24Logger;
+  /**
+   * Persist each verified delivery (`createQueue()` of `@b24hooks/bullmq`) instead of running the
+   * handlers in the request: 200 once `enqueue` resolved, else `503 HANDOFF_FAILED`. Workers run
+   * the handlers. Takes precedence over `ack`.
+   */
+  handoff?: B24Handoff;
 }
 
 export interface B24Request {

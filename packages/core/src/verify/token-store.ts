@@ -9,6 +9,8 @@ export interface TokenStore {
   get(memberId: string): Promise<string | readonly string[] | undefined>;
   set(memberId: string, token: string, portal?: B24Portal): Promise<void>;
   delete(memberId: string): Promise<void>;
+  /** Stores the token only if none is stored, answering whether it did (Redis `SET NX`, an SQL insert). */
+  claim?(memberId: string, token: string, portal?: B24Portal): Promise<boolean>;
 }
 
 /** A `TokenStore` in process memory: for tests, single-instance services, or as a template. */
