@@ -1,0 +1,157 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { open, unlink, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export interface SpillEntry {
+  id: string;
+  exact: string;
+  coalesce?: string;
+  data: unknown;
+}
+
+interface Segment {
+  path: string;
+  entries: SpillEntry[];
+  /** Entries of this segment already in Redis. */
+  done: number;
+}
+
+export interface SpillJournal {
+  /** Resolves once the entry is on disk (written and fdatasync'ed). */
+  append(entry: SpillEntry): Promise<void>;
+  /** Pushes every journaled entry, oldest first; stops at the first failure, to be called again. */
+  replay(push: (entry: SpillEntry) => Promise<void>): Promise<boolean>;
+  readonly pending: number;
+  close(): Promise<void>;
+}
+
+const SUFFIX = '.b24spill';
+
+function readSegment(path: string): Segment {
+  const entries: SpillEntry[] = [];
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    if (line === '') continue;
+    try {
+      entries.push(JSON.parse(line) as SpillEntry);
+    } catch {
+      // A line cut short by a crash was never acknowledged: the delivery behind it got no 200.
+    }
+  }
+  return { path, entries, done: 0 };
+}
+
+/**
+ * An append-only journal in `dir`: one segment file at a time takes new entries; a replay seals it
+ * and a new one starts, and a fully replayed segment is deleted. Entries stay in memory too, so
+ * a replay never depends on reading back what this process wrote. Segments found at start are
+ * what a crashed predecessor left: they are replayed first.
+ */
+export function createSpillJournal(dir: string, name: string): SpillJournal {
+  mkdirSync(dir, { recursive: true });
+  const sealed: Segment[] = readdirSync(dir)
+    .filter((file) => file.startsWith(`${name}-`) && file.endsWith(SUFFIX))
+    .sort()
+    .map((file) => readSegment(join(dir, file)));
+  let current: (Segment & { handle: Promise<FileHandle> }) | undefined;
+  let queued: Array<{ entry: SpillEntry; resolve: () => void; reject: (error: unknown) => void }> = [];
+  let flushing: Promise<void> | undefined;
+  let replaying: Promise<boolean> | undefined;
+
+  function segmentPath(): string {
+    return join(dir, `${name}-${Date.now().toString().padStart(15, '0')}-${randomUUID()}${SUFFIX}`);
+  }
+
+  // Group commit: every entry queued while a write is on its way goes into the next write and sync.
+  async function flush(): Promise<void> {
+    while (queued.length > 0) {
+      const batch = queued;
+      queued = [];
+      try {
+        if (!current) {
+          const path = segmentPath();
+          current = { path, entries: [], done: 0, handle: openSegment(path) };
+        }
+        const segment = current;
+        const handle = await segment.handle;
+        await handle.write(batch.map(({ entry }) => `${JSON.stringify(entry)}\n`).join(''));
+        await handle.datasync();
+        segment.entries.push(...batch.map(({ entry }) => entry));
+        for (const { resolve } of batch) resolve();
+      } catch (error) {
+        // A segment that could not even be opened is dropped, so the next write tries a new one.
+        if (current && current.entries.length === 0) current = undefined;
+        for (const { reject } of batch) reject(error);
+      }
+    }
+  }
+
+  async function openSegment(path: string): Promise<FileHandle> {
+    const handle = await open(path, 'a');
+    // The new file's name must survive a crash too, not only its bytes.
+    const directory = await open(dir, 'r');
+    try {
+      await directory.sync();
+    } finally {
+      await directory.close();
+    }
+    return handle;
+  }
+
+  function kick(): void {
+    if (flushing) return;
+    flushing = flush().finally(() => {
+      flushing = undefined;
+      if (queued.length > 0) kick();
+    });
+  }
+
+  async function seal(): Promise<void> {
+    while (flushing) await flushing;
+    if (!current) return;
+    const segment = current;
+    current = undefined;
+    await (await segment.handle).close();
+    sealed.push(segment);
+  }
+
+  async function replayAll(push: (entry: SpillEntry) => Promise<void>): Promise<boolean> {
+    await seal();
+    while (sealed.length > 0) {
+      const segment = sealed[0]!;
+      while (segment.done < segment.entries.length) {
+        try {
+          await push(segment.entries[segment.done]!);
+        } catch {
+          return false;
+        }
+        segment.done++;
+      }
+      await unlink(segment.path).catch(() => {});
+      sealed.shift();
+    }
+    return true;
+  }
+
+  return {
+    append(entry) {
+      return new Promise<void>((resolve, reject) => {
+        queued.push({ entry, resolve, reject });
+        kick();
+      });
+    },
+    replay(push) {
+      replaying ??= replayAll(push).finally(() => (replaying = undefined));
+      return replaying;
+    },
+    get pending() {
+      const inSealed = sealed.reduce((sum, segment) => sum + segment.entries.length - segment.done, 0);
+      return inSealed + (current?.entries.length ?? 0) + queued.length;
+    },
+    async close() {
+      while (flushing) await flushing;
+      if (current) await (await current.handle).close();
+      current = undefined;
+    },
+  };
+}
