@@ -10,6 +10,9 @@ export interface RedisServer {
   stop(): Promise<void>;
   /** Starts it again on the same port, empty. */
   start(): Promise<void>;
+  /** Freezes the server (SIGSTOP): connections stay open, nothing answers, data stays. */
+  freeze(): void;
+  thaw(): void;
 }
 
 export async function freePort(): Promise<number> {
@@ -54,9 +57,17 @@ export async function startRedisServer(): Promise<RedisServer> {
     child = undefined;
     if (!running || running.exitCode !== null || running.signalCode !== null) return;
     const exited = once(running, 'exit');
+    running.kill('SIGCONT');
     running.kill('SIGKILL');
     await exited;
   };
   await start();
-  return { port, url: `redis://127.0.0.1:${port}`, start, stop };
+  return {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    start,
+    stop,
+    freeze: () => void child?.kill('SIGSTOP'),
+    thaw: () => void child?.kill('SIGCONT'),
+  };
 }

@@ -116,7 +116,15 @@ export function createSpillJournal(dir: string, name: string): SpillJournal {
   }
 
   async function replayAll(push: (entry: SpillEntry) => Promise<void>): Promise<boolean> {
-    await seal();
+    // Deliveries keep arriving behind the ones being replayed: done only once a seal finds none.
+    for (;;) {
+      await seal();
+      if (sealed.length === 0) return true;
+      if (!(await replaySealed(push))) return false;
+    }
+  }
+
+  async function replaySealed(push: (entry: SpillEntry) => Promise<void>): Promise<boolean> {
     while (sealed.length > 0) {
       const segment = sealed[0]!;
       while (segment.done < segment.entries.length) {
