@@ -12,6 +12,7 @@ import {
   type B24Event,
   type B24HookErrorCode,
   type Receiver,
+  type ReceiverOptions,
 } from '@b24hooks/core';
 
 // ---------------------------------------------------------------------------------------------
@@ -63,19 +64,20 @@ export interface CaseReceiver {
 }
 
 /** A fresh receiver for a set-up; each target gets its own, so state (installs) never leaks. */
-export function createCaseReceiver(setup: ReceiverSetup): CaseReceiver {
+export function createCaseReceiver(setup: ReceiverSetup, extra: Partial<ReceiverOptions> = {}): CaseReceiver {
   const events: B24Event[] = [];
   const warnings: string[] = [];
   const logger = { warn: (message: string) => void warnings.push(message), error: (message: string) => void warnings.push(message) };
   const receiver =
     setup === 'token'
-      ? createReceiver({ token: TOKENS.main, logger })
+      ? createReceiver({ token: TOKENS.main, logger, ...extra })
       : setup === 'rotation'
-        ? createReceiver({ token: [TOKENS.old, TOKENS.new], logger })
+        ? createReceiver({ token: [TOKENS.old, TOKENS.new], logger, ...extra })
         : createReceiver({
             tokenStore: createMemoryTokenStore({ [PORTALS.stored.memberId]: TOKENS.stored }),
             install: 'trust-first-use',
             logger,
+            ...extra,
           });
   receiver.onAny((event) => void events.push(event));
   return { receiver, events, warnings };
