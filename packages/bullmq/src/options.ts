@@ -44,3 +44,15 @@ export interface QueueStats {
   /** Deliveries not enqueued because they were duplicates or were coalesced into a waiting job. */
   deduplicated: number;
 }
+
+export interface FailedJob {
+  id: string;
+  /** The event name. */
+  name: string;
+  memberId: string;
+  receivedAt: string;
+  attemptsMade: number;
+  /** The handlers' error messages (token values in them are replaced by `[redacted]`). */
+  failedReason: string;
+  failedAt: string | undefined;
+}

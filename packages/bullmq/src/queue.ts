@@ -4,7 +4,7 @@ import { Queue, type Job, type Worker } from 'bullmq';
 import { createAdmission } from './admission.js';
 import { producerClient } from './connection.js';
 import { coalesceHash, deliveryHash, jobData, type B24JobData } from './job-data.js';
-import type { QueueOptions, QueueStats, WorkOptions } from './options.js';
+import type { FailedJob, QueueOptions, QueueStats, WorkOptions } from './options.js';
 import { createSpillJournal, type SpillEntry } from './spill.js';
 import { startWorker, JOB_ATTEMPTS_CEILING } from './work.js';
 
@@ -15,6 +15,8 @@ export interface B24Queue extends B24Handoff {
   /** Runs the receiver's handlers for every job; `close()` it to stop. */
   work(receiver: Receiver, options?: WorkOptions): Worker<B24JobData>;
   stats(): Promise<QueueStats>;
+  /** The failed jobs, newest first (at most `limit`, default 50): what `b24hooks queue failed` prints. */
+  failed(options?: { limit?: number }): Promise<FailedJob[]>;
   /** Moves every failed job back to waiting with fresh attempts; resolves to how many moved. */
   retry(): Promise<number>;
   /** Deliveries in the spill journal, not yet in Redis. */
@@ -156,6 +158,7 @@ export function createQueue(options: QueueOptions): B24Queue {
       return worker;
     },
     async stats() {
+      await connected();
       const counts = await bullmq.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed', 'completed');
       return {
         waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0),
@@ -165,6 +168,18 @@ export function createQueue(options: QueueOptions): B24Queue {
         completed: counts.completed ?? 0,
         deduplicated: await admission.deduplicated(),
       };
+    },
+    async failed({ limit = 50 } = {}) {
+      const jobs: Job<B24JobData>[] = await bullmq.getFailed(0, limit - 1);
+      return jobs.map((job) => ({
+        id: job.id!,
+        name: job.data?.name ?? job.name,
+        memberId: job.data?.memberId ?? '',
+        receivedAt: job.data?.receivedAt ?? new Date(job.timestamp).toISOString(),
+        attemptsMade: job.attemptsMade,
+        failedReason: job.failedReason,
+        failedAt: job.finishedOn ? new Date(job.finishedOn).toISOString() : undefined,
+      }));
     },
     async retry() {
       // A snapshot: a job that fails again while this runs waits for the next retry().

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { listEvents } from './events.js';
+import { queueCommand } from './queue.js';
 import { replay } from './replay.js';
 import { EXIT, EXIT_CODES_HELP, toCliError, type CliIO } from './shared.js';
 import { trigger } from './trigger.js';
@@ -12,6 +13,7 @@ Commands:
   trigger <EVENT> --url <url> --token <token>   post one documented event (PHP-encoded, with auth)
   replay <file> --url <url>                     post a captured body again (form or JSON)
   events [FILTER] [--scope <scope>]              list the events b24hooks knows
+  queue stats|failed|retry --redis <url>         look after the @b24hooks/bullmq queue
 
 Run \`b24hooks <command> --help\` for a command's options.
   -h, --help       this help
@@ -45,6 +47,8 @@ export async function main(args: string[], io: CliIO = nodeIO): Promise<number> 
         return await replay(rest, io);
       case 'events':
         return listEvents(rest, io);
+      case 'queue':
+        return await queueCommand(rest, io);
       case undefined:
       case '-h':
       case '--help':
@@ -56,7 +60,7 @@ export async function main(args: string[], io: CliIO = nodeIO): Promise<number> 
         io.stdout.write(`${await version()}\n`);
         return EXIT.OK;
       default:
-        io.stderr.write(`b24hooks: unknown command "${command}". Commands: trigger, replay, events (see b24hooks --help).\n`);
+        io.stderr.write(`b24hooks: unknown command "${command}". Commands: trigger, replay, events, queue (see b24hooks --help).\n`);
         return EXIT.USAGE;
     }
   } catch (caught) {
