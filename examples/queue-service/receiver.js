@@ -1,17 +1,12 @@
 // The receiving process: verifies each delivery, puts it in Redis, then answers 200. No handler runs here.
 //   B24_APP_TOKEN=<token> REDIS_URL=redis://127.0.0.1:6379 PORT=3000 node receiver.js
-import { createReceiver } from '@b24hooks/core';
 import { b24hooks } from '@b24hooks/express';
 import express from 'express';
+import { createHooks } from './hooks.js';
 import { openQueue } from './queue.js';
 
-const token = process.env.B24_APP_TOKEN;
-if (!token) {
-  console.error('Set B24_APP_TOKEN to the application token of your Bitrix24 outgoing webhook or app.');
-  process.exit(1);
-}
 const queue = openQueue();
-const receiver = createReceiver({ token: token.split(','), handoff: queue, logger: console });
+const receiver = createHooks({ handoff: queue });
 
 const app = express();
 app.post('/b24', b24hooks(receiver));

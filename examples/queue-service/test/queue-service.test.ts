@@ -49,7 +49,7 @@ describe('examples/queue-service: a receiving process and a worker process', () 
     const forged = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: buildEventBody('ONCRMDEALUPDATE', { token: 'forged' }) });
     expect(forged.status).toBe(401);
 
-    const worker = await start('worker.js', /worker: deal 314 changed on \S+/, {});
+    const worker = await start('worker.js', /worker: deal 314 changed on \S+/, { B24_APP_TOKEN: FIXTURE_TOKEN });
     expect(worker.output()).not.toContain(FIXTURE_TOKEN);
 
     for (const child of [receiver.child, worker.child]) {
