@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { inspect } from 'node:util';
 import { handoffRunner, type B24Handoff, type B24HandoffItem, type Receiver } from '@b24hooks/core';
 import { Queue, type Job, type Worker } from 'bullmq';
 import { createAdmission } from './admission.js';
@@ -153,6 +154,7 @@ export function createQueue(options: QueueOptions): B24Queue {
     enqueue,
     work(receiver, workOptions = {}) {
       const worker = startWorker({ name, prefix, connection: options.connection, admission, runner: handoffRunner(receiver), logger: receiver.logger }, workOptions);
+      hideConnection(worker, `B24QueueWorker { queue: '${name}' }`);
       workers.add(worker);
       worker.on('closed', () => workers.delete(worker));
       return worker;
@@ -200,5 +202,13 @@ export function createQueue(options: QueueOptions): B24Queue {
       if (owned) client.disconnect();
     },
   };
+  hideConnection(queue, `B24Queue { name: '${name}', prefix: '${prefix}' }`);
+  hideConnection(bullmq, `Queue { name: '${name}' }`);
   return queue;
+}
+
+/** The connection options may hold a Redis password: neither inspect nor JSON shows them. */
+function hideConnection(target: object, text: string): void {
+  Object.defineProperty(target, inspect.custom, { value: () => text, enumerable: false });
+  Object.defineProperty(target, 'toJSON', { value: () => text, enumerable: false, configurable: true });
 }

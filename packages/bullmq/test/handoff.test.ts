@@ -124,3 +124,18 @@ describe('createReceiver({ handoff: queue })', () => {
     await queue.close();
   });
 });
+
+describe('secrets of the connection', () => {
+  it('neither util.inspect nor JSON.stringify of the queue, its BullMQ queue or a worker shows a Redis password', async () => {
+    const { inspect } = await import('node:util');
+    const queue = createQueue({ connection: `redis://:hunter2-redis-secret@127.0.0.1:${await freePort()}`, name: 'secretive' });
+    const worker = queue.work(receiverWith());
+    for (const value of [queue, queue.bullmq, worker]) {
+      expect(inspect(value, { depth: 10 })).not.toContain('hunter2');
+      expect(JSON.stringify(value)).not.toContain('hunter2');
+    }
+    expect(inspect(queue)).toBe("B24Queue { name: 'secretive', prefix: 'bull' }");
+    await worker.close(true);
+    await queue.close();
+  });
+});

@@ -99,6 +99,23 @@ describe('Redis outage with spill: { dir }', () => {
     spill.remove();
   });
 
+  it('Redis killed and started again (empty): what was journaled while it was down reaches the new server', async () => {
+    const own = await startRedisServer();
+    const spill = tempDir();
+    const queue = createQueue({ connection: own.url, name: uniqueName('restart'), spill: { dir: spill.dir }, enqueueTimeoutMs: 300 });
+    const front = receiverWith({ handoff: queue });
+    expect((await front.handle(dealUpdate(1))).status).toBe(200);
+    await own.stop();
+    for (const id of [2, 3, 4]) expect((await front.handle(dealUpdate(id))).status).toBe(200);
+    expect(queue.spilled).toBe(3);
+    await own.start();
+    await waitFor(async () => queue.spilled === 0 && (await queue.stats()).waiting === 3, 'the journal to reach the restarted server');
+    expect(readdirSync(spill.dir)).toEqual([]);
+    await queue.close();
+    await own.stop();
+    spill.remove();
+  });
+
   it('without spill, a delivery Redis cannot take in time is 503', async () => {
     const queue = createQueue({ connection: proxy.url, name: uniqueName('nospill'), enqueueTimeoutMs: 200 });
     const front = receiverWith({ handoff: queue });
