@@ -1,4 +1,4 @@
-import { B24HookError, type B24Logger, type HandoffRunner } from '@b24hooks/core';
+import { B24HookError, toEvent, type B24Event, type B24Logger, type HandoffRunner } from '@b24hooks/core';
 import { Backoffs, UnrecoverableError, Worker, type BackoffOptions, type Job } from 'bullmq';
 import type { Admission } from './admission.js';
 import { workerConnection } from './connection.js';
@@ -73,6 +73,19 @@ export function startWorker(parts: WorkerParts, options: WorkOptions): Worker<B2
         return ownStrategy ? ownStrategy(attemptsMade, type, error, job) : 0;
       },
     },
+  });
+  // A job whose workers died more than maxStalledCount times (or that started more than
+  // maxStartedAttempts times) is failed by BullMQ without reaching the processor: tell onError here.
+  worker.on('failed', (job, error) => {
+    const data = job?.data;
+    if (!job || !data?.form || (!job.deferredFailure && error.message !== 'job started more than allowable limit')) return;
+    let event: B24Event | undefined;
+    try {
+      event = toEvent(data.form);
+    } catch {
+      // Reported without the event.
+    }
+    void parts.runner.report(new Error(`${data.name}: ${error.message} (a worker stopped while running it)`), event);
   });
   worker.on('error', (error) => parts.logger?.error?.('b24hooks: the queue worker lost Redis for a moment', { error: String(error) }));
   return worker;
