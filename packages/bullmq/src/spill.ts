@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { open, unlink, type FileHandle } from 'node:fs/promises';
+import { open, readFile, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export interface SpillEntry {
@@ -12,9 +12,12 @@ export interface SpillEntry {
 
 interface Segment {
   path: string;
-  entries: SpillEntry[];
+  /** Entries written to this segment. */
+  count: number;
   /** Entries of this segment already in Redis. */
   done: number;
+  /** Read back from disk while the segment is being replayed. */
+  entries?: SpillEntry[];
 }
 
 export interface SpillJournal {
@@ -28,9 +31,9 @@ export interface SpillJournal {
 
 const SUFFIX = '.b24spill';
 
-function readSegment(path: string): Segment {
+function parseSegment(text: string): SpillEntry[] {
   const entries: SpillEntry[] = [];
-  for (const line of readFileSync(path, 'utf8').split('\n')) {
+  for (const line of text.split('\n')) {
     if (line === '') continue;
     try {
       entries.push(JSON.parse(line) as SpillEntry);
@@ -38,21 +41,24 @@ function readSegment(path: string): Segment {
       // A line cut short by a crash was never acknowledged: the delivery behind it got no 200.
     }
   }
-  return { path, entries, done: 0 };
+  return entries;
 }
 
 /**
  * An append-only journal in `dir`: one segment file at a time takes new entries; a replay seals it
- * and a new one starts, and a fully replayed segment is deleted. Entries stay in memory too, so
- * a replay never depends on reading back what this process wrote. Segments found at start are
- * what a crashed predecessor left: they are replayed first.
+ * (a new one takes what arrives next), reads it back, pushes it, and deletes it. Memory holds
+ * counts, not deliveries, however long Redis is away. Segments found at start are what a crashed
+ * predecessor left: they are replayed first. One process per `dir`.
  */
 export function createSpillJournal(dir: string, name: string): SpillJournal {
   mkdirSync(dir, { recursive: true });
   const sealed: Segment[] = readdirSync(dir)
     .filter((file) => file.startsWith(`${name}-`) && file.endsWith(SUFFIX))
     .sort()
-    .map((file) => readSegment(join(dir, file)));
+    .map((file) => {
+      const path = join(dir, file);
+      return { path, count: parseSegment(readFileSync(path, 'utf8')).length, done: 0 };
+    });
   let current: (Segment & { handle: Promise<FileHandle> }) | undefined;
   let queued: Array<{ entry: SpillEntry; resolve: () => void; reject: (error: unknown) => void }> = [];
   let flushing: Promise<void> | undefined;
@@ -60,30 +66,6 @@ export function createSpillJournal(dir: string, name: string): SpillJournal {
 
   function segmentPath(): string {
     return join(dir, `${name}-${Date.now().toString().padStart(15, '0')}-${randomUUID()}${SUFFIX}`);
-  }
-
-  // Group commit: every entry queued while a write is on its way goes into the next write and sync.
-  async function flush(): Promise<void> {
-    while (queued.length > 0) {
-      const batch = queued;
-      queued = [];
-      try {
-        if (!current) {
-          const path = segmentPath();
-          current = { path, entries: [], done: 0, handle: openSegment(path) };
-        }
-        const segment = current;
-        const handle = await segment.handle;
-        await handle.write(batch.map(({ entry }) => `${JSON.stringify(entry)}\n`).join(''));
-        await handle.datasync();
-        segment.entries.push(...batch.map(({ entry }) => entry));
-        for (const { resolve } of batch) resolve();
-      } catch (error) {
-        // A segment that could not even be opened is dropped, so the next write tries a new one.
-        if (current && current.entries.length === 0) current = undefined;
-        for (const { reject } of batch) reject(error);
-      }
-    }
   }
 
   async function openSegment(path: string): Promise<FileHandle> {
@@ -98,6 +80,30 @@ export function createSpillJournal(dir: string, name: string): SpillJournal {
     return handle;
   }
 
+  // Group commit: every entry queued while a write is on its way goes into the next write and sync.
+  async function flush(): Promise<void> {
+    while (queued.length > 0) {
+      const batch = queued;
+      queued = [];
+      try {
+        if (!current) {
+          const path = segmentPath();
+          current = { path, count: 0, done: 0, handle: openSegment(path) };
+        }
+        const segment = current;
+        const handle = await segment.handle;
+        await handle.write(batch.map(({ entry }) => `${JSON.stringify(entry)}\n`).join(''));
+        await handle.datasync();
+        segment.count += batch.length;
+        for (const { resolve } of batch) resolve();
+      } catch (error) {
+        // A segment that could not even be opened is dropped, so the next write tries a new one.
+        if (current && current.count === 0) current = undefined;
+        for (const { reject } of batch) reject(error);
+      }
+    }
+  }
+
   function kick(): void {
     if (flushing) return;
     flushing = flush().finally(() => {
@@ -109,24 +115,16 @@ export function createSpillJournal(dir: string, name: string): SpillJournal {
   async function seal(): Promise<void> {
     while (flushing) await flushing;
     if (!current) return;
-    const segment = current;
+    const { handle, ...segment } = current;
     current = undefined;
-    await (await segment.handle).close();
-    sealed.push(segment);
-  }
-
-  async function replayAll(push: (entry: SpillEntry) => Promise<void>): Promise<boolean> {
-    // Deliveries keep arriving behind the ones being replayed: done only once a seal finds none.
-    for (;;) {
-      await seal();
-      if (sealed.length === 0) return true;
-      if (!(await replaySealed(push))) return false;
-    }
+    await (await handle).close();
+    if (segment.count > 0) sealed.push(segment);
   }
 
   async function replaySealed(push: (entry: SpillEntry) => Promise<void>): Promise<boolean> {
     while (sealed.length > 0) {
       const segment = sealed[0]!;
+      segment.entries ??= parseSegment(await readFile(segment.path, 'utf8'));
       while (segment.done < segment.entries.length) {
         try {
           await push(segment.entries[segment.done]!);
@@ -141,6 +139,15 @@ export function createSpillJournal(dir: string, name: string): SpillJournal {
     return true;
   }
 
+  async function replayAll(push: (entry: SpillEntry) => Promise<void>): Promise<boolean> {
+    // Deliveries keep arriving behind the ones being replayed: done only once a seal finds none.
+    for (;;) {
+      await seal();
+      if (sealed.length === 0) return true;
+      if (!(await replaySealed(push))) return false;
+    }
+  }
+
   return {
     append(entry) {
       return new Promise<void>((resolve, reject) => {
@@ -153,8 +160,8 @@ export function createSpillJournal(dir: string, name: string): SpillJournal {
       return replaying;
     },
     get pending() {
-      const inSealed = sealed.reduce((sum, segment) => sum + segment.entries.length - segment.done, 0);
-      return inSealed + (current?.entries.length ?? 0) + queued.length;
+      const inSealed = sealed.reduce((sum, segment) => sum + (segment.entries?.length ?? segment.count) - segment.done, 0);
+      return inSealed + (current?.count ?? 0) + queued.length;
     },
     async close() {
       while (flushing) await flushing;
