@@ -81,6 +81,7 @@ export function createQueue(options: QueueOptions): B24Queue {
     // Past its time limit the delivery is already in the journal; the replay will bring it.
     if (expired()) return;
     if (!(await admission.admit(entry.id, entry.exact, entry.coalesce))) return;
+    if (expired()) return;
     const data = entry.data as B24JobData;
     try {
       await bullmq.add(data.name, data, {
