@@ -58,7 +58,14 @@ describe('Redis outage with spill: { dir }', () => {
     await Promise.all(senders);
 
     const ok = [...answers].filter(([, status]) => status === 200).map(([id]) => id);
-    await waitFor(() => ok.every((id) => processed.has(id)), 'every answered delivery to be processed', 20_000);
+    // A worker whose job completion was cut by the outage retries it after BullMQ's runRetryDelay
+    // (15 s), so the queue may need that long to catch up.
+    try {
+      await waitFor(() => ok.every((id) => processed.has(id)), 'every answered delivery to be processed', 40_000);
+    } catch (error) {
+      const missing = ok.filter((id) => !processed.has(id));
+      throw new Error(`${String(error)}: ${missing.length} missing (first ${missing.slice(0, 5).join(', ')}), ${queue.spilled} still journaled, ${JSON.stringify(await queue.stats())}`);
+    }
     await waitFor(() => queue.spilled === 0, 'the journal to drain');
     const twice = [...processed].filter(([, count]) => count > 1).length;
     console.info(
@@ -73,7 +80,7 @@ describe('Redis outage with spill: { dir }', () => {
     await worker.close();
     await queue.close();
     spill.remove();
-  }, 40_000);
+  }, 70_000);
 
   it('a receiving process SIGKILLed with deliveries only in its journal: a queue on the same dir enqueues them on start', async () => {
     const spill = tempDir();
