@@ -37,7 +37,8 @@ export interface Admission {
   deduplicated(): Promise<number>;
 }
 
-export function createAdmission(redis: Redis, base: string, dedupSeconds: number): Admission {
+/** `connected` resolves once the client can take commands (it has no offline queue). */
+export function createAdmission(redis: Redis, base: string, dedupSeconds: number, connected: () => Promise<void> | undefined): Admission {
   const exactKey = (hash: string) => `${base}:b24hooks:exact:${hash}`;
   const coalesceKey = (hash: string) => `${base}:b24hooks:coalesce:${hash}`;
   const counter = `${base}:b24hooks:deduplicated`;
@@ -50,6 +51,7 @@ export function createAdmission(redis: Redis, base: string, dedupSeconds: number
       return (await redis.eval(ADMIT, 3, ...keys, id, String(dedupSeconds || 1), String(COALESCE_TTL_SECONDS), ...flags)) === 1;
     },
     async release(id, coalesceHash) {
+      await connected();
       await redis.eval(RELEASE, 1, coalesceKey(coalesceHash), id);
     },
     async revoke(id, exactHash, coalesceHash) {
@@ -57,6 +59,7 @@ export function createAdmission(redis: Redis, base: string, dedupSeconds: number
       await redis.eval(RELEASE, keys.length, ...keys, id);
     },
     async deduplicated() {
+      await connected();
       return Number((await redis.get(counter)) ?? 0);
     },
   };

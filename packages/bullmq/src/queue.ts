@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { inspect } from 'node:util';
 import { handoffRunner, type B24Handoff, type B24HandoffItem, type Receiver } from '@b24hooks/core';
-import { Queue, type Job, type Worker } from 'bullmq';
+import { Queue, type Worker } from 'bullmq';
 import { createAdmission } from './admission.js';
 import { producerClient } from './connection.js';
 import { coalesceHash, deliveryHash, jobData, type B24JobData } from './job-data.js';
 import type { FailedJob, QueueOptions, QueueStats, WorkOptions } from './options.js';
+import { failedJobs, queueStats, retryFailed } from './operations.js';
 import { createSpillJournal, type SpillEntry } from './spill.js';
 import { startWorker, JOB_ATTEMPTS_CEILING } from './work.js';
 
@@ -55,7 +56,6 @@ export function createQueue(options: QueueOptions): B24Queue {
   client.on('error', () => {});
   const bullmq = new Queue<B24JobData>(name, { connection: client, prefix });
   bullmq.on('error', () => {});
-  const admission = createAdmission(client, `${prefix}:${name}`, dedupSeconds);
   const journal = options.spill ? createSpillJournal(options.spill.dir, name) : undefined;
   const workers = new Set<Worker<B24JobData>>();
   const keep = { age: options.keepCompleted?.age ?? DAY, count: options.keepCompleted?.count ?? 10_000 };
@@ -75,6 +75,7 @@ export function createQueue(options: QueueOptions): B24Queue {
     );
     return connecting;
   }
+  const admission = createAdmission(client, `${prefix}:${name}`, dedupSeconds, connected);
 
   async function push(entry: SpillEntry, expired: () => boolean = () => false): Promise<void> {
     await connected();
@@ -162,33 +163,15 @@ export function createQueue(options: QueueOptions): B24Queue {
     },
     async stats() {
       await connected();
-      const counts = await bullmq.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed', 'completed');
-      return {
-        waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0),
-        active: counts.active ?? 0,
-        delayed: counts.delayed ?? 0,
-        failed: counts.failed ?? 0,
-        completed: counts.completed ?? 0,
-        deduplicated: await admission.deduplicated(),
-      };
+      return queueStats(bullmq, admission);
     },
     async failed({ limit = 50 } = {}) {
-      const jobs: Job<B24JobData>[] = await bullmq.getFailed(0, limit - 1);
-      return jobs.map((job) => ({
-        id: job.id!,
-        name: job.data?.name ?? job.name,
-        memberId: job.data?.memberId ?? '',
-        receivedAt: job.data?.receivedAt ?? new Date(job.timestamp).toISOString(),
-        attemptsMade: job.attemptsMade,
-        failedReason: job.failedReason,
-        failedAt: job.finishedOn ? new Date(job.finishedOn).toISOString() : undefined,
-      }));
+      await connected();
+      return failedJobs(bullmq, limit);
     },
     async retry() {
-      // A snapshot: a job that fails again while this runs waits for the next retry().
-      const failed: Job<B24JobData>[] = await bullmq.getFailed(0, -1);
-      for (const job of failed) await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
-      return failed.length;
+      await connected();
+      return retryFailed(bullmq);
     },
     get spilled() {
       return journal?.pending ?? 0;
