@@ -117,3 +117,17 @@ describe('handoffRunner(receiver)', () => {
     expect(form.auth.application_token).toBe('x');
   });
 });
+
+describe('a token store that fails after the hand-off', () => {
+  it('still answers 200 for an uninstall whose job is queued, and tells onError', async () => {
+    const store = createMemoryTokenStore({ [MEMBER_ID]: TOKEN });
+    store.delete = async () => Promise.reject(new Error('store down'));
+    const { items, handoff } = collecting();
+    const told: string[] = [];
+    const receiver = createReceiver({ tokenStore: store, handoff }).onError((error) => void told.push(error.message));
+    const uninstall = post({ event: 'ONAPPUNINSTALL', data: { LANGUAGE_ID: 'en', CLEAN: '0' }, ts: TS, auth: authBlock() });
+    expect((await receiver.handle(uninstall)).status).toBe(200);
+    expect(items).toHaveLength(1);
+    expect(told).toEqual(['store down']);
+  });
+});

@@ -84,7 +84,11 @@ export async function handleRequest(
       verified = event;
       await handOff(parts.handoff, event, receivedAt);
       // The uninstalled portal's token is forgotten here, where it was verified: the job has none.
-      await parts.verifier.forget(event);
+      // The event is owned by the queue now, so a failing token store does not change the answer.
+      await parts.verifier.forget(event).catch(async (failure: unknown) => {
+        parts.logger?.error?.('b24hooks could not forget an uninstalled portal', { error: String(failure), ...seen });
+        await parts.reportError(failure instanceof Error ? failure : new Error(String(failure)), event);
+      });
       return { status: 200, body: { ok: true }, event };
     }
     if (parts.ack === 'before-handlers') {
