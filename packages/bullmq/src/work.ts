@@ -8,6 +8,9 @@ import type { QueueConnection, WorkOptions } from './options.js';
 /** Jobs are added with this many attempts; the worker's own `attempts` decides when to stop. */
 export const JOB_ATTEMPTS_CEILING = 1_000_000;
 
+/** How long a graceful close waits for Redis once no handler runs any more. */
+const CLOSE_GRACE_MS = 2000;
+
 interface WorkerParts {
   name: string;
   prefix: string;
@@ -42,7 +45,29 @@ export function startWorker(parts: WorkerParts, options: WorkOptions): Worker<B2
   const extra = options.worker ?? {};
   const ownStrategy = extra.settings?.backoffStrategy;
 
+  // Jobs this worker started whose outcome BullMQ has not recorded yet ('completed'/'failed').
+  const unsettled = new Set<string>();
+  let running = 0;
+  const waiting: Array<() => void> = [];
+  const changed = () => {
+    for (const resolve of waiting.splice(0)) resolve();
+  };
+  const until = async (done: () => boolean) => {
+    while (!done()) await new Promise<void>((resolve) => waiting.push(resolve));
+  };
+
   async function process(job: Job<B24JobData>): Promise<void> {
+    running++;
+    unsettled.add(job.id!);
+    try {
+      await processOnce(job);
+    } finally {
+      running--;
+      changed();
+    }
+  }
+
+  async function processOnce(job: Job<B24JobData>): Promise<void> {
     const data = job.data;
     if (!data || data.v !== 1 || !data.form) throw new UnrecoverableError('b24hooks: this job was not written by @b24hooks/bullmq');
     // From here on the handlers read the portal's current state, so a later delivery of the same
@@ -87,6 +112,30 @@ export function startWorker(parts: WorkerParts, options: WorkOptions): Worker<B2
     }
     void parts.runner.report(new Error(`${data.name}: ${error.message} (a worker stopped while running it)`), event);
   });
+  const settle = (job: Job | undefined) => {
+    if (job?.id && unsettled.delete(job.id)) changed();
+  };
+  worker.on('completed', settle);
+  worker.on('failed', settle);
+
+  // BullMQ's graceful close also waits for Redis, so it never ends while Redis is away. This one
+  // stops taking jobs, waits for the running handlers and for BullMQ to record their outcome (or,
+  // with Redis gone, a moment more), then closes: a job whose outcome could not be recorded is
+  // given to a worker again by the stalled check.
+  const close = worker.close.bind(worker);
+  let closing: Promise<void> | undefined;
+  worker.close = (force = false) => {
+    if (force) return close(true);
+    closing ??= (async () => {
+      await worker.pause(true);
+      let timer: NodeJS.Timeout | undefined;
+      const grace = until(() => running === 0).then(() => new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_GRACE_MS))));
+      await Promise.race([until(() => unsettled.size === 0), grace]);
+      clearTimeout(timer);
+      await close(true);
+    })();
+    return closing;
+  };
   worker.on('error', (error) => parts.logger?.error?.('b24hooks: the queue worker lost Redis for a moment', { error: String(error) }));
   return worker;
 }

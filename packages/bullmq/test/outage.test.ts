@@ -130,6 +130,29 @@ describe('Redis outage with spill: { dir }', () => {
     spill.remove();
   });
 
+  it('worker.close() ends while Redis is away: the running handler finishes, then the worker stops', async () => {
+    const queue = createQueue({ connection: proxy.url, name: uniqueName('close') });
+    await receiverWith({ handoff: queue }).handle(dealUpdate(1));
+    let started = false;
+    let finished = false;
+    const worker = queue.work(
+      receiverWith().on('ONCRMDEALUPDATE', async () => {
+        started = true;
+        await sleep(300);
+        finished = true;
+      }),
+      { worker: { drainDelay: 1 } },
+    );
+    await waitFor(() => started, 'the job to start');
+    await proxy.cut();
+    const closing = Date.now();
+    await worker.close();
+    expect(finished).toBe(true);
+    expect(Date.now() - closing).toBeLessThan(5000);
+    await proxy.restore();
+    await queue.close();
+  });
+
   it('without spill, a delivery Redis cannot take in time is 503', async () => {
     const queue = createQueue({ connection: proxy.url, name: uniqueName('nospill'), enqueueTimeoutMs: 200 });
     const front = receiverWith({ handoff: queue });
