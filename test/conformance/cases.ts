@@ -12,6 +12,7 @@ import {
   type B24Event,
   type B24HookErrorCode,
   type Receiver,
+  type ReceiverOptions,
 } from '@b24hooks/core';
 import { caseRobotOptions, registerCaseRobots } from './robot-cases.js';
 
@@ -64,20 +65,20 @@ export interface CaseReceiver {
 }
 
 /** A fresh receiver for a set-up; each target gets its own, so state (installs) never leaks. */
-export function createCaseReceiver(setup: ReceiverSetup): CaseReceiver {
+export function createCaseReceiver(setup: ReceiverSetup, extra: Partial<ReceiverOptions> = {}): CaseReceiver {
   const events: B24Event[] = [];
   const warnings: string[] = [];
   const logger = { warn: (message: string) => void warnings.push(message), error: (message: string) => void warnings.push(message) };
   const receiver =
     setup === 'token'
-      ? createReceiver({ token: TOKENS.main, logger, ...caseRobotOptions })
+      ? createReceiver({ token: TOKENS.main, logger, ...caseRobotOptions, ...extra })
       : setup === 'rotation'
-        ? createReceiver({ token: [TOKENS.old, TOKENS.new], logger, ...caseRobotOptions })
+        ? createReceiver({ token: [TOKENS.old, TOKENS.new], logger, ...caseRobotOptions, ...extra })
         : createReceiver({
             tokenStore: createMemoryTokenStore({ [PORTALS.stored.memberId]: TOKENS.stored }),
             install: 'trust-first-use',
             logger,
-            ...caseRobotOptions,
+            ...caseRobotOptions, ...extra,
           });
   receiver.onAny((event) => void events.push(event));
   registerCaseRobots(receiver);

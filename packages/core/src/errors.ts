@@ -14,6 +14,7 @@ export const B24_ERROR_STATUS = {
   HANDLER_FAILED: 500,
   UNKNOWN_ROBOT: 404,
   DEPENDENCY_TIMEOUT: 503,
+  HANDOFF_FAILED: 503,
 } as const;
 
 export type B24HookErrorCode = keyof typeof B24_ERROR_STATUS;

@@ -9,6 +9,7 @@ import { resolveTimeouts } from './deadline.js';
 import { createDispatcher } from './dispatch.js';
 import { handleRequest } from './handle.js';
 import { createProblemWarner, safeLogger } from './logging.js';
+import { checkHandoff, registerHandoffRunner } from './handoff.js';
 import type { Receiver, ReceiverOptions } from './types.js';
 
 /** A receiver: verification, typed events and handlers, independent of any HTTP framework. */
@@ -35,6 +36,7 @@ export function createReceiver(options: ReceiverOptions): Receiver {
     throw new TypeError('b24hooks: rest must be a function (call) => client, e.g. createRestFactory({ app }) from @b24hooks/rest.');
   }
   const robots = createRobotDispatcher({ rest: options.rest, logger, reportError: dispatcher.reportError, handlersMs: timeouts.handlersMs });
+  const handoff = checkHandoff(options.handoff);
 
   const receiver: Receiver = {
     limits,
@@ -65,7 +67,8 @@ export function createReceiver(options: ReceiverOptions): Receiver {
     },
     forget: (event) => verifier.forget(event),
     handle: (request, handleOptions) =>
-      handleRequest({ receiver, verifier, ack, logger, reportError: dispatcher.reportError, robots }, request, handleOptions),
+      handleRequest({ receiver, verifier, ack, handoff, logger, reportError: dispatcher.reportError, robots }, request, handleOptions),
   };
+  registerHandoffRunner(receiver, { run: dispatcher.run, report: dispatcher.reportError });
   return receiver;
 }

@@ -11,7 +11,8 @@ export interface Dispatcher {
   on(names: string | readonly string[], handler: AnyHandler): void;
   onAny(handler: AnyHandler): void;
   onError(handler: B24ErrorHandler): void;
-  run(event: B24Event): Promise<void>;
+  /** `report: false` leaves onError out (a queue worker tells it only after the last attempt). */
+  run(event: B24Event, report?: boolean): Promise<void>;
   /** Tells every `onError` handler; resolves once they finished, or after `handlersMs`. Never rejects. */
   reportError(error: Error, event?: B24Event, robotCall?: B24RobotCall): Promise<void>;
 }
@@ -81,7 +82,7 @@ export function createDispatcher(logger: B24Logger | undefined, handlersMs = Num
       errorHandlers.push(handler);
     },
     reportError,
-    async run(event) {
+    async run(event, report = true) {
       const handlers = handlersFor(event.name);
       if (handlers.length === 0) return;
       let phase: 'handlers' | 'onError' | 'done' = 'handlers';
@@ -91,7 +92,7 @@ export function createDispatcher(logger: B24Logger | undefined, handlersMs = Num
         if (errors.length === 0) return;
         const failure = new AggregateError(errors, `${errors.length} of ${handlers.length} handlers failed for ${event.name}`);
         phase = 'onError';
-        await tellErrorHandlers(failure, event);
+        if (report) await tellErrorHandlers(failure, event);
         phase = 'done';
         throw handlerFailed(event.name, failure, false);
       };
@@ -103,7 +104,7 @@ export function createDispatcher(logger: B24Logger | undefined, handlersMs = Num
         if (late === undefined || error !== late) throw error;
         // Past the limit while the handlers ran: onError hears it (not awaited: its own time is up
         // too). Past it while onError ran: the failure was already told.
-        if (phase === 'handlers') void tellErrorHandlers(late, event);
+        if (phase === 'handlers' && report) void tellErrorHandlers(late, event);
         throw handlerFailed(event.name, late, true);
       }
     },

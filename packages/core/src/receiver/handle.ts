@@ -7,6 +7,7 @@ import { isRobotCallForm } from '../robots/to-robot-call.js';
 import { lastValue, scanCredentials } from '../verify/scan.js';
 import type { PortalTokens, TokenVerifier } from '../verify/verify.js';
 import { describeError } from './deadline.js';
+import { type B24Handoff, handOff } from './handoff.js';
 import { bodyText, checkRequestLine, normalizeObject, parseText } from './request-body.js';
 import type { B24HandleOptions, B24HandleResult, B24Logger, B24Request, Receiver } from './types.js';
 
@@ -14,6 +15,7 @@ export interface PipelineParts {
   receiver: Pick<Receiver, 'limits' | 'receive'>;
   verifier: TokenVerifier;
   ack: 'after-handlers' | 'before-handlers';
+  handoff?: B24Handoff | undefined;
   logger: B24Logger | undefined;
   reportError(error: Error, event?: B24Event): Promise<void>;
   robots: RobotDispatcher;
@@ -60,6 +62,17 @@ async function run(parts: PipelineParts, event: B24Event): Promise<void> {
   await parts.receiver.receive(event);
 }
 
+/** The durable path: the queue owns the event once `enqueue` resolved, so the answer is 200. */
+async function handOffAndForget(parts: PipelineParts, event: B24Event, receivedAt: Date, seen: Seen): Promise<void> {
+  await handOff(parts.handoff!, event, receivedAt);
+  // The uninstalled portal's token is forgotten here, where it was verified: the job has none.
+  // A failing token store no longer changes the answer.
+  await parts.verifier.forget(event).catch(async (failure: unknown) => {
+    parts.logger?.error?.('b24hooks could not forget an uninstalled portal', { error: describeError(failure), ...seen });
+    await parts.reportError(failure instanceof Error ? failure : new Error(describeError(failure)), event);
+  });
+}
+
 /** Reads, checks and verifies the request: the event (or robot call), or a `B24HookError`. */
 async function verifiedEvent(parts: PipelineParts, request: B24Request, seen: Seen): Promise<B24Event | { robot: FormObject; looked: PortalTokens | undefined }> {
   if (request === null || typeof request !== 'object') {
@@ -103,17 +116,29 @@ export async function handleRequest(
   options?: B24HandleOptions,
 ): Promise<B24HandleResult> {
   const seen: Seen = {};
+  const receivedAt = new Date();
+  let handedOff: B24Event | undefined;
   try {
     const verified = await verifiedEvent(parts, request, seen);
     if ('robot' in verified) return await handleRobotCall(parts, verified.robot, verified.looked);
     const event = verified;
     // With dispatch: false the caller's route is the handler; it calls receiver.forget(event) once done.
-    if (options?.dispatch !== false) await run(parts, event);
+    if (options?.dispatch !== false) {
+      if (parts.handoff) {
+        handedOff = event;
+        await handOffAndForget(parts, event, receivedAt, seen);
+      } else {
+        await run(parts, event);
+      }
+    }
     return { status: 200, body: { ok: true }, event };
   } catch (caught) {
     const error = asHookError(caught);
     if (error.status < 500) {
       parts.logger?.warn(`b24hooks refused a request: ${error.code}`, { code: error.code, status: error.status, ...seen });
+    } else if (error.code === 'HANDOFF_FAILED') {
+      parts.logger?.error?.('b24hooks could not hand an event off to its queue', { error: describeError(error.cause), ...seen });
+      await parts.reportError(error, handedOff);
     } else if (!(caught instanceof B24HookError)) {
       parts.logger?.error?.('b24hooks failed while processing a request', { error: describeError(caught), ...seen });
       await parts.reportError(caught instanceof Error ? caught : new Error(describeError(caught)));

@@ -6,6 +6,7 @@ import type { B24RobotRunOptions } from '../robots/dispatch.js';
 import type { B24RestFactory, B24RobotCall, B24RobotCodeHandler, B24RobotDefinition, B24RobotHandler, B24RobotProperties } from '../robots/types.js';
 import type { VerifyOptions } from '../verify/verify.js';
 import type { TimeoutOptions } from './deadline.js';
+import type { B24Handoff } from './handoff.js';
 
 /** Anything with `warn` (and optionally `error`): `console`, pino, winston, Nest's Logger. */
 export interface B24Logger {
@@ -41,6 +42,12 @@ export interface ReceiverOptions extends VerifyOptions {
    * delivery, `onError` included; past it `500 HANDLER_FAILED`, and `onError` hears it.
    */
   timeouts?: TimeoutOptions;
+  /**
+   * Persist each verified delivery (`createQueue()` of `@b24hooks/bullmq`) instead of running the
+   * handlers in the request: 200 once `enqueue` resolved, else `503 HANDOFF_FAILED`. Workers run
+   * the handlers. Takes precedence over `ack`.
+   */
+  handoff?: B24Handoff;
 }
 
 export interface B24Request {

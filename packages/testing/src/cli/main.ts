@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { call } from './call.js';
 import { listEvents } from './events.js';
+import { queueCommand } from './queue.js';
 import { replay } from './replay.js';
 import { robot } from './robot.js';
 import { EXIT, EXIT_CODES_HELP, toCliError, type CliIO } from './shared.js';
@@ -16,6 +17,7 @@ Commands:
   replay <file> --url <url>                     post a captured body again (form or JSON)
   events [FILTER] [--scope <scope>]              list the events b24hooks knows
   call <webhook-url>/<method> [key=value ...]    call a REST method through an incoming webhook
+  queue stats|failed|retry --redis <url>         look after the @b24hooks/bullmq queue
 
 Run \`b24hooks <command> --help\` for a command's options.
   -h, --help       this help
@@ -53,6 +55,8 @@ export async function main(args: string[], io: CliIO = nodeIO): Promise<number> 
         return listEvents(rest, io);
       case 'call':
         return await call(rest, io);
+      case 'queue':
+        return await queueCommand(rest, io);
       case undefined:
       case '-h':
       case '--help':
@@ -64,7 +68,7 @@ export async function main(args: string[], io: CliIO = nodeIO): Promise<number> 
         io.stdout.write(`${await version()}\n`);
         return EXIT.OK;
       default:
-        io.stderr.write(`b24hooks: unknown command "${command}". Commands: trigger, robot, replay, events, call (see b24hooks --help).\n`);
+        io.stderr.write(`b24hooks: unknown command "${command}". Commands: trigger, robot, replay, events, call, queue (see b24hooks --help).\n`);
         return EXIT.USAGE;
     }
   } catch (caught) {

@@ -20,6 +20,8 @@ export const EXIT = {
   NETWORK: 6,
   /** The replay file cannot be read, or its JSON is invalid. */
   BAD_FILE: 7,
+  /** queue: Redis did not answer, or @b24hooks/bullmq is not installed. */
+  QUEUE_UNAVAILABLE: 8,
 } as const;
 
 export const EXIT_CODES_HELP = `Exit codes:
@@ -30,7 +32,8 @@ export const EXIT_CODES_HELP = `Exit codes:
   4  bad URL (not an absolute http:// or https:// URL)
   5  connection refused (nothing listens at that host and port)
   6  other network failure (host not found, connection reset, timeout)
-  7  replay file unreadable, or not valid JSON`;
+  7  replay file unreadable, or not valid JSON
+  8  queue: Redis unreachable, or @b24hooks/bullmq not installed`;
 
 export interface CliIO {
   stdout: { write(text: string): unknown };
