@@ -1,6 +1,8 @@
 'use strict';
 const assert = require('node:assert/strict');
+const { execFile } = require('node:child_process');
 const { once } = require('node:events');
+const { promisify } = require('node:util');
 const { after, before, test } = require('node:test');
 const { sendEvent } = require('@b24hooks/testing');
 const { createApp } = require('../app.js');
@@ -41,4 +43,10 @@ test('a forged token is refused with 401, through the app error handler as B24Ho
   assert.equal(result.status, 401);
   assert.equal(result.body.error.code, 'TOKEN_MISMATCH');
   assert.deepEqual(refusals, ['TOKEN_MISMATCH']);
+});
+
+test('the CLI as the docs spell it: npx -p @b24hooks/testing b24hooks trigger', async () => {
+  const args = ['-p', '@b24hooks/testing', 'b24hooks', 'trigger', 'ONCRMDEALUPDATE', '--url', `${base}/b24`, '--token', token, '--set', 'data.FIELDS.ID=5'];
+  await promisify(execFile)('npx', args, { env: { ...process.env, npm_config_yes: 'false' } });
+  assert.deepEqual(deals.slice(-1), [5]);
 });
