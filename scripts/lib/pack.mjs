@@ -19,17 +19,22 @@ export function packAll(outDir) {
     run('pnpm', ['pack', '--pack-destination', outDir], { cwd: dir });
     const files = run('tar', ['-tzf', tarball]).split('\n').filter(Boolean).map((file) => file.replace(/^package\//, ''));
     const packed = JSON.parse(run('tar', ['-xzOf', tarball, 'package/package.json']));
-    return { name: manifest.name, folder, tarball, manifest: packed, files };
+    const readme = files.includes('README.md') ? run('tar', ['-xzOf', tarball, 'package/README.md']) : '';
+    return { name: manifest.name, folder, tarball, manifest: packed, files, readme };
   });
 }
 
 const CARET = /^\^\d+\.\d+\.\d+(-[\w.]+)?$/;
 
 /** What a published manifest must hold; returns the problems found (empty when fine). */
-export function manifestProblems({ manifest, files }) {
+export function manifestProblems({ manifest, files, readme }) {
   const problems = [];
   const has = (file) => files.includes(file.replace(/^\.\//, ''));
   for (const file of ['LICENSE', 'README.md', 'package.json']) if (!has(file)) problems.push(`no ${file} in the tarball`);
+  // On npm a README stands alone: a relative link there leads nowhere.
+  for (const [, target] of readme.matchAll(/\]\(([^)\s]+)/g)) {
+    if (!/^(https?:|mailto:|#)/.test(target)) problems.push(`README.md links to "${target}", not an absolute URL`);
+  }
   if (manifest.license !== 'MIT') problems.push(`license is ${manifest.license}, not MIT`);
   if (!manifest.repository?.url || !manifest.repository?.directory) problems.push('no repository url and directory');
   if (!manifest.homepage) problems.push('no homepage');
