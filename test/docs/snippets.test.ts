@@ -17,6 +17,8 @@ const TSCONFIG: Record<Setting, { type: 'module' | 'commonjs'; compilerOptions: 
     type: 'commonjs',
     compilerOptions: {
       strict: false,
+      // The template names no `types`, so every installed @types package applies: Node's and Jest's.
+      types: ['node', 'jest'],
       module: 'nodenext',
       moduleResolution: 'nodenext',
       resolvePackageJsonExports: true,
@@ -50,12 +52,12 @@ const named = new Set<string>();
 function fileOf(snippet: Snippet, index: number): string {
   const extension = snippet.setting === 'esm-js' ? 'js' : 'ts';
   const dir = join(snippet.setting!, slug(snippet.doc));
-  const wanted = snippet.fileName && join(dir, snippet.fileName);
+  const wanted = snippet.fileName && join(dir, snippet.fileName.includes('/') ? '' : 'src', snippet.fileName);
   if (wanted && !named.has(wanted)) {
     named.add(wanted);
     return wanted;
   }
-  return join(dir, `block-${index}.${extension}`);
+  return join(dir, 'src', `block-${index}.${extension}`);
 }
 
 /** Writes every block of one setting into its project and type-checks it; errors by block. */
@@ -68,7 +70,7 @@ function typeCheck(setting: Setting): Map<string, string[]> {
     writeFileSync(join(workDir, file), snippet.code);
   }
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ type }));
-  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { ...compilerOptions, noEmit: true, types: ['node'] }, include: ['**/*'] }));
+  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { types: ['node'], ...compilerOptions, noEmit: true }, include: ['**/*'] }));
   const tsc = spawnSync(join(rootDir, 'node_modules', '.bin', 'tsc'), ['-p', '.', '--pretty', 'false'], { cwd: dir, encoding: 'utf8' });
   const errors = new Map<string, string[]>(blocks.map(({ snippet }) => [snippet.where, []]));
   for (const line of tsc.stdout.split('\n').filter(Boolean)) {

@@ -17,7 +17,8 @@ export interface Snippet {
   doc: string;
   lang: string;
   code: string;
-  /** `app.module.ts` when the block starts with `// app.module.ts`, so others can import it. */
+  /** `app.module.ts` when the block starts with `// app.module.ts`, so others can import it; a
+   * bare name is under src/, as in a Nest project, and `test/x.e2e-spec.ts` under test/. */
   fileName?: string;
   setting?: Setting;
 }
@@ -51,7 +52,7 @@ export function extractSnippets(doc: string): Snippet[] {
     for (i += 1; i < lines.length && !/^```\s*$/.test(lines[i]!); i += 1) body.push(lines[i]!);
     const code = body.join('\n') + '\n';
     const lang = open[1];
-    const named = /^\/\/ ([\w.-]+\.(?:ts|js))\s*$/.exec(body[0] ?? '');
+    const named = /^\/\/ ([\w./-]+\.(?:ts|js))\s*$/.exec(body[0] ?? '');
     snippets.push({ where: `${doc}:${start + 1}`, doc, lang, code, ...(named ? { fileName: named[1] } : {}), setting: settingOf(lang, code) });
   }
   return snippets;
