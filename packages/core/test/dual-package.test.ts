@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { B24HookError, isB24HookError } from '@b24hooks/core';
+import { B24HookError, createReceiver, isB24HookError } from '@b24hooks/core';
+import { buildEventBody } from '@b24hooks/testing';
 
 // The CommonJS build `pnpm build` writes: the copy a CommonJS app (or Jest) loads beside the ESM one.
 const cjs = createRequire(import.meta.url)('../dist/cjs/index.js') as typeof import('@b24hooks/core');
@@ -35,5 +36,30 @@ describe('B24HookError across the ESM and CommonJS copies of core', () => {
     expect(inspect(error)).not.toContain('b24hooks.B24HookError');
     expect(JSON.stringify(error)).not.toContain('b24hooks');
     expect(Object.getOwnPropertySymbols(error)).toEqual([]);
+  });
+});
+
+describe('a receiver of one copy with code that throws the other copy\'s B24HookError', () => {
+  it('answers the refusal, not a handler failure', async () => {
+    // e.g. a token store written in CommonJS that refuses a portal itself
+    const receiver = createReceiver({
+      tokenStore: {
+        get: () => {
+          throw new cjs.B24HookError('UNKNOWN_PORTAL', 'This portal is not installed here.');
+        },
+        set: () => undefined,
+        delete: () => undefined,
+      },
+    });
+    const errors: unknown[] = [];
+    receiver.onError((error) => void errors.push(error));
+    const result = await receiver.handle({
+      method: 'POST',
+      contentType: 'application/x-www-form-urlencoded',
+      body: buildEventBody('ONCRMDEALUPDATE'),
+    });
+    expect(result.status).toBe(401);
+    expect(result.body).toEqual({ error: { code: 'UNKNOWN_PORTAL', message: 'This portal is not installed here.' } });
+    expect(errors).toEqual([]);
   });
 });
