@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { B24HookError, createReceiver, isB24HookError } from '@b24hooks/core';
-import { buildEventBody } from '@b24hooks/testing';
+import { dealUpdate } from './support.js';
 
 // The CommonJS build `pnpm build` writes: the copy a CommonJS app (or Jest) loads beside the ESM one.
 const cjs = createRequire(import.meta.url)('../dist/cjs/index.js') as typeof import('@b24hooks/core');
@@ -47,8 +47,8 @@ describe('a receiver of one copy with code that throws the other copy\'s B24Hook
         get: () => {
           throw new cjs.B24HookError('UNKNOWN_PORTAL', 'This portal is not installed here.');
         },
-        set: () => undefined,
-        delete: () => undefined,
+        set: async () => undefined,
+        delete: async () => undefined,
       },
     });
     const errors: unknown[] = [];
@@ -56,7 +56,7 @@ describe('a receiver of one copy with code that throws the other copy\'s B24Hook
     const result = await receiver.handle({
       method: 'POST',
       contentType: 'application/x-www-form-urlencoded',
-      body: buildEventBody('ONCRMDEALUPDATE'),
+      body: dealUpdate(),
     });
     expect(result.status).toBe(401);
     expect(result.body).toEqual({ error: { code: 'UNKNOWN_PORTAL', message: 'This portal is not installed here.' } });
