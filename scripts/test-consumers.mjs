@@ -76,8 +76,8 @@ const work = mkdtempSync(join(tmpdir(), 'b24hooks-consumers-'));
 const results = [];
 try {
   const packed = packAll(join(work, 'packs'));
-  // Installs are mostly waiting on the network: run them side by side, the tests one by one.
-  const installs = await Promise.all(
+  // Installs mostly wait on the network and the tests on one core each: run the projects side by side.
+  const runs = await Promise.all(
     names.map(async (name) => {
       const dir = join(work, name);
       cpSync(join(consumersDir, name), dir, { recursive: true });
@@ -86,11 +86,11 @@ try {
       if (manifest.dependencies?.['@b24hooks/*']) writeFileSync(join(dir, 'src', 'every-package.ts'), everyPackageModule(packed));
       writeFileSync(manifestFile, JSON.stringify(withTarballs(manifest, packed), null, 2));
       const install = await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--cache', npmCache], dir);
-      return { name, dir, install };
+      const test = install.ok && !process.env.B24HOOKS_CONSUMERS_KEEP ? await run('npm', ['test'], dir) : { ok: false, output: '', seconds: 0 };
+      return { name, install, test };
     }),
   );
-  for (const { name, dir, install } of installs) {
-    const test = install.ok && !process.env.B24HOOKS_CONSUMERS_KEEP ? await run('npm', ['test'], dir) : { ok: false, output: '', seconds: 0 };
+  for (const { name, install, test } of runs) {
     const ok = install.ok && test.ok;
     results.push({ name, ok, install: install.seconds, test: test.seconds });
     if (!ok || process.env.B24HOOKS_CONSUMERS_VERBOSE) console.error(`--- ${name} ---\n${install.ok ? test.output : install.output}`);
