@@ -41,6 +41,7 @@ const TSCONFIG: Record<Setting, { type: 'module' | 'commonjs'; compilerOptions: 
   },
   'esm-ts': { type: 'module', compilerOptions: { module: 'nodenext', target: 'ES2023', strict: true, skipLibCheck: true } },
   'esm-js': { type: 'module', compilerOptions: { module: 'nodenext', target: 'ES2023', allowJs: true, checkJs: true, strict: false, skipLibCheck: true } },
+  'cjs-js': { type: 'commonjs', compilerOptions: { module: 'nodenext', target: 'ES2023', allowJs: true, checkJs: true, strict: false, skipLibCheck: true } },
 };
 
 const snippets = docFiles().flatMap(extractSnippets);
@@ -50,7 +51,7 @@ const named = new Set<string>();
 
 /** A block named `// main.ts` is that file, unless an earlier block of its doc took the name. */
 function fileOf(snippet: Snippet, index: number): string {
-  const extension = snippet.setting === 'esm-js' ? 'js' : 'ts';
+  const extension = snippet.setting?.endsWith('-js') ? 'js' : 'ts';
   const dir = join(snippet.setting!, slug(snippet.doc));
   const wanted = snippet.fileName && join(dir, snippet.fileName.includes('/') ? '' : 'src', snippet.fileName);
   if (wanted && !named.has(wanted)) {

@@ -7,9 +7,9 @@ export const rootDir = fileURLToPath(new URL('../../', import.meta.url));
 /**
  * Where a block is checked. Nest blocks are checked as the Nest CLI's CommonJS project (its
  * tsconfig, no top-level await); other TypeScript as an ESM NodeNext project; JavaScript as an
- * ESM project without strict types, as a JavaScript user has it.
+ * ESM project without strict types, as a JavaScript user has it, or CommonJS when it require()s.
  */
-export type Setting = 'nest-cjs' | 'esm-ts' | 'esm-js';
+export type Setting = 'nest-cjs' | 'esm-ts' | 'esm-js' | 'cjs-js';
 
 export interface Snippet {
   /** `docs/nestjs.md:42`, for the failure message. */
@@ -59,7 +59,7 @@ export function extractSnippets(doc: string): Snippet[] {
 }
 
 function settingOf(lang: string, code: string): Setting | undefined {
-  if (lang === 'js' || lang === 'javascript') return 'esm-js';
+  if (lang === 'js' || lang === 'javascript') return /\brequire\(/.test(code) ? 'cjs-js' : 'esm-js';
   if (lang !== 'ts' && lang !== 'typescript') return undefined;
   return /from '@(nestjs\/|b24hooks\/nestjs)/.test(code) ? 'nest-cjs' : 'esm-ts';
 }
