@@ -54,7 +54,7 @@ function inBuildOrder(packages) {
 let failed = false;
 for (const { dir, manifest } of inBuildOrder(publishedPackages())) {
   const roots = requireTargets(manifest.exports).map((target) => join(dir, sourceOf(target)));
-  if (roots.length === 0) throw new Error(`${manifest.name}: no "require" condition in "exports"`);
+  if (roots.length === 0) throw new Error(`${manifest.name}: its "exports" need a "require" condition pointing into ./dist/cjs/ (see docs/decisions.md, Packaging)`);
   const outDir = join(dir, 'dist', 'cjs');
   rmSync(outDir, { recursive: true, force: true });
   // Inside the package, so TypeScript finds its @types the way the package's own build does.
