@@ -23,7 +23,17 @@ export interface B24ErrorBody {
   error: { code: B24HookErrorCode; message: string };
 }
 
+// A CommonJS and an ESM copy of core can both load in one app (a CommonJS Nest app importing an
+// ESM-only helper, say). Each copy has its own class, so `instanceof` checks the brand both share
+// through the global symbol registry instead of the prototype chain.
+const BRAND = Symbol.for('b24hooks.B24HookError');
+
 export class B24HookError extends Error {
+  static override [Symbol.hasInstance](value: unknown): value is B24HookError {
+    if (this !== B24HookError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return typeof value === 'object' && value !== null && (value as { [BRAND]?: unknown })[BRAND] === true;
+  }
+
   readonly code: B24HookErrorCode;
   readonly status: number;
   /** Lets Express's and Koa's default error handlers show the message instead of a generic 500 text. */
@@ -53,6 +63,8 @@ export class B24HookError extends Error {
     return { error: { code: this.code, message: this.message } };
   }
 }
+// On the prototype, not the instance: nothing extra shows in util.inspect or JSON.stringify.
+Object.defineProperty(B24HookError.prototype, BRAND, { value: true });
 
 export function isB24HookError(value: unknown): value is B24HookError {
   return value instanceof B24HookError;
