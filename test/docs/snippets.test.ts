@@ -65,7 +65,11 @@ function fileOf(snippet: Snippet, index: number): string {
 function typeCheck(setting: Setting): Map<string, string[]> {
   const dir = join(workDir, setting);
   const { type, compilerOptions } = TSCONFIG[setting];
-  const blocks = checked.map((snippet, index) => ({ snippet, file: fileOf(snippet, index) })).filter(({ snippet }) => snippet.setting === setting);
+  // Named only within this setting's blocks: a name taken in another setting's project is no clash.
+  const blocks = checked
+    .map((snippet, index) => ({ snippet, index }))
+    .filter(({ snippet }) => snippet.setting === setting)
+    .map(({ snippet, index }) => ({ snippet, file: fileOf(snippet, index) }));
   for (const { snippet, file } of blocks) {
     mkdirSync(join(workDir, file, '..'), { recursive: true });
     writeFileSync(join(workDir, file), snippet.code);
