@@ -13,6 +13,12 @@ const CLAIM = `if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('SADD', KEYS[1], ARGV[1])
 return 1`;
 
+// Forget the portal only while the uninstall's token is still one of its tokens: a reinstall that
+// landed between core's check and this delete brought another token, which must stay.
+const DELETE_IF_STORED = `if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('DEL', KEYS[1])
+return 1`;
+
 /**
  * A `TokenStore` on Redis. Tokens are a set per portal, so a rotation can keep the old and the new
  * token side by side (`SADD`) until the old one is dropped; `set` (install or accepted update)
@@ -29,8 +35,9 @@ export function createRedisTokenStore(redis: Redis, options: RedisStoreOptions =
     async set(memberId, token, _portal?: B24Portal) {
       await redis.multi().del(keyOf(memberId)).sadd(keyOf(memberId), token).exec();
     },
-    async delete(memberId) {
-      await redis.del(keyOf(memberId));
+    async delete(memberId, token?: string) {
+      if (token === undefined) await redis.del(keyOf(memberId));
+      else await redis.eval(DELETE_IF_STORED, 1, keyOf(memberId), token);
     },
     async claim(memberId, token) {
       return (await redis.eval(CLAIM, 1, keyOf(memberId), token)) === 1;

@@ -64,6 +64,16 @@ describe('createRedisTokenStore behind the receiver', () => {
     for (const client of clients) client.disconnect();
   });
 
+  it('deletes with a token only while that token is stored: a reinstall in between keeps its own', async () => {
+    const store = createRedisTokenStore(redis, { prefix: 'cad:' });
+    await store.set('m1', 'old-token');
+    await store.set('m1', 'reinstalled-token');
+    await store.delete('m1', 'old-token');
+    expect(await store.get('m1')).toEqual(['reinstalled-token']);
+    await store.delete('m1', 'reinstalled-token');
+    expect(await store.get('m1')).toBeUndefined();
+  });
+
   it('uses b24hooks:token: as the default prefix', async () => {
     await createRedisTokenStore(redis).set('m-default', 't');
     expect(await redis.smembers('b24hooks:token:m-default')).toEqual(['t']);
