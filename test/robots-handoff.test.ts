@@ -3,6 +3,9 @@
  * an Express app whose receiver hands off to a BullMQ queue on a real Redis; a worker runs the
  * robot handler and answers the portal with bizproc.event.send through the real REST client.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import express from 'express';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createQueue, type B24Queue } from '@b24hooks/bullmq';
@@ -210,5 +213,27 @@ describe('robot calls with handoff: answered 200 once queued, handled and answer
     expect(posted.text).not.toContain(posted.eventToken);
     expect(heard).toEqual(['HANDOFF_FAILED']);
     expect(portal.calls).toEqual([]);
+  });
+
+  it('Redis down with spill: { dir }: 200 once journaled, then the worker replies when Redis is back', async () => {
+    const own = await startRedisServer();
+    const dir = mkdtempSync(join(tmpdir(), 'b24hooks-robot-spill-'));
+    closers.push(async () => rmSync(dir, { recursive: true, force: true }));
+    closers.push(() => own.stop());
+    await own.stop();
+    const queue = queueFor({ connection: own.url, spill: { dir }, enqueueTimeoutMs: 300 });
+    const { url } = await frontFor(queue);
+    const posted = await portal.postRobot(url, FIND_DEAL, { phone: 'x' });
+    expect(posted.status).toBe(200);
+    expect(queue.spilled).toBe(1);
+
+    await own.start();
+    const { receiver, errors } = workerReceiver(() => ({ dealId: 3, found: true }));
+    const worker = queue.work(receiver, { worker: FAST_WORKER });
+    closers.push(() => worker.close());
+    const reply = await waitFor(() => portal.bizproc.replyTo(posted.eventToken), 'the reply after the replay', 15_000);
+    expect(reply).toMatchObject({ returnValues: { dealId: '3', found: 'Y' } });
+    expect(queue.spilled).toBe(0);
+    expect(errors).toEqual([]);
   });
 });
