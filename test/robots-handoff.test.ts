@@ -184,6 +184,24 @@ describe('robot calls with handoff: answered 200 once queued, handled and answer
     expect(await queue.stats()).toMatchObject({ waiting: 0, active: 0, delayed: 0, failed: 0, completed: 0 });
   });
 
+  it('a worker without a handler for the queued code fails the job at once and tells onError', async () => {
+    const queue = queueFor();
+    const { url } = await frontFor(queue);
+    const posted = await portal.postRobot(url, FIND_DEAL, { phone: 'x' });
+    expect(posted.status).toBe(200);
+    const told: Array<{ code: string | undefined; robot: string | undefined }> = [];
+    const stranger = createReceiver({ token: portal.applicationToken, rest }).onError(
+      (error, _event, call) => void told.push({ code: (error as { code?: string }).code, robot: call?.code }),
+    );
+    const worker = queue.work(stranger, { attempts: 5, worker: FAST_WORKER });
+    closers.push(() => worker.close());
+    await waitFor(async () => (await queue.stats()).failed === 1, 'the job to fail');
+    const [failed] = await queue.bullmq.getFailed();
+    expect(failed!.attemptsMade).toBe(1);
+    expect(told).toEqual([{ code: 'UNKNOWN_ROBOT', robot: 'find_deal' }]);
+    expect(portal.bizproc.replies).toEqual([]);
+  });
+
   it('a re-delivery of the same call is enqueued once; calls of other workflows are never coalesced', async () => {
     const queue = queueFor({ coalesce: true });
     const { url } = await frontFor(queue);
