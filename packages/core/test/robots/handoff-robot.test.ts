@@ -5,7 +5,7 @@ import { EVENT_TOKEN, findDeal, recordingRest, robotBody } from './support.js';
 
 function setup(enqueue: (item: B24HandoffItem) => Promise<void>, ack?: 'before-handlers') {
   const { rest, calls } = recordingRest();
-  const ran: B24RobotCall[] = [];
+  const ran: B24RobotCall<any>[] = [];
   const told: Error[] = [];
   const receiver = createReceiver({ token: TOKEN, rest, handoff: { enqueue }, logger: memoryLogger(), ...(ack ? { ack } : {}) })
     .onRobot(findDeal, (call) => {
