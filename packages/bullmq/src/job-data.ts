@@ -1,10 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { B24HandoffItem, FormObject, FormValue } from '@b24hooks/core';
 
-/** What a job holds: the delivery without any application_token, and when it was received. */
+/**
+ * What a job holds: the delivery without any application_token, and when it was received. A robot
+ * job (`kind: 'robot'`, `name` its code) keeps the call's `event_token`: the worker's reply needs it.
+ */
 export interface B24JobData {
   v: 1;
-  kind: 'event';
+  kind: 'event' | 'robot';
   name: string;
   memberId: string;
   form: FormObject;
@@ -30,7 +33,7 @@ const digest = (value: unknown) => createHash('sha256').update(JSON.stringify(va
 /** Same for two deliveries whose forms are identical, tokens aside. */
 export const deliveryHash = (form: FormObject) => digest(canonical(form));
 
-/** Same for two deliveries of one event, portal and `data`. */
+/** Same for two deliveries of one event, portal and `data`; robot calls are never coalesced. */
 export const coalesceHash = (item: B24HandoffItem) => digest([item.name, item.memberId, item.form.data ?? null]);
 
 export function jobData(item: B24HandoffItem, coalesce: string | undefined): B24JobData {

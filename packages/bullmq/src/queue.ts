@@ -131,7 +131,8 @@ export function createQueue(options: QueueOptions): B24Queue {
 
   async function enqueue(item: B24HandoffItem): Promise<void> {
     if (closed) throw new Error('the queue is closed');
-    const coalesce = options.coalesce ? coalesceHash(item) : undefined;
+    // Each workflow waits for the answer to its own call (its own event_token): never folded.
+    const coalesce = options.coalesce && item.kind === 'event' ? coalesceHash(item) : undefined;
     const entry: SpillEntry = { id: randomUUID(), exact: deliveryHash(item.form), data: jobData(item, coalesce) };
     if (coalesce) entry.coalesce = coalesce;
     // While the journal holds deliveries, new ones queue behind them, so Redis gets them in order.
@@ -155,7 +156,7 @@ export function createQueue(options: QueueOptions): B24Queue {
     bullmq,
     enqueue,
     work(receiver, workOptions = {}) {
-      const worker = startWorker({ name, prefix, connection: options.connection, admission, runner: handoffRunner(receiver), logger: receiver.logger }, workOptions);
+      const worker = startWorker({ name, prefix, connection: options.connection, admission, receiver, runner: handoffRunner(receiver), logger: receiver.logger }, workOptions);
       hideConnection(worker, `B24QueueWorker { queue: '${name}' }`);
       workers.add(worker);
       worker.on('closed', () => workers.delete(worker));

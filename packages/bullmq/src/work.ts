@@ -1,4 +1,4 @@
-import { B24HookError, toEvent, type B24Event, type B24Logger, type HandoffRunner } from '@b24hooks/core';
+import { B24HookError, toEvent, toRobotCall, type B24Event, type B24Logger, type B24RobotCall, type HandoffRunner, type Receiver } from '@b24hooks/core';
 import { Backoffs, UnrecoverableError, Worker, type BackoffOptions, type Job } from 'bullmq';
 import type { Admission } from './admission.js';
 import { workerConnection } from './connection.js';
@@ -16,6 +16,7 @@ interface WorkerParts {
   prefix: string;
   connection: QueueConnection;
   admission: Admission;
+  receiver: Receiver;
   runner: HandoffRunner;
   logger: B24Logger | undefined;
 }
@@ -27,7 +28,8 @@ function positiveInteger(value: number | undefined, fallback: number, what: stri
 }
 
 function failureText(error: unknown): string {
-  const inner = error instanceof B24HookError && error.cause instanceof AggregateError ? error.cause.errors : [error];
+  const cause = error instanceof B24HookError ? error.cause : undefined;
+  const inner = cause instanceof AggregateError ? cause.errors : cause instanceof Error ? [cause] : [error];
   return inner.map((cause) => (cause instanceof Error ? cause.message : String(cause))).join('; ');
 }
 
@@ -37,7 +39,17 @@ function scrub(text: string, secrets: string[]): string {
   return result;
 }
 
-/** A BullMQ worker that rebuilds each job's event and runs the receiver's handlers. */
+/** The typed call of a robot job, for onError; undefined for an event job or a form that no longer parses. */
+function robotCallOf(data: B24JobData): B24RobotCall | undefined {
+  if (data.kind !== 'robot') return undefined;
+  try {
+    return toRobotCall(data.form);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A BullMQ worker that rebuilds each job's event (or robot call) and runs the receiver's handlers. */
 export function startWorker(parts: WorkerParts, options: WorkOptions): Worker<B24JobData> {
   const attempts = positiveInteger(options.attempts, 5, 'attempts');
   const concurrency = positiveInteger(options.concurrency, 1, 'concurrency');
@@ -75,11 +87,17 @@ export function startWorker(parts: WorkerParts, options: WorkOptions): Worker<B2
     if (data.coalesce) await parts.admission.release(job.id!, data.coalesce);
     const last = job.attemptsMade + 1 >= attempts;
     try {
-      await parts.runner.run(data.form, { report: last });
+      if (data.kind === 'robot') {
+        // Before the last attempt a failure is neither told to onError nor written to the workflow log.
+        await parts.receiver.receiveRobot(toRobotCall(data.form), { report: last });
+      } else {
+        await parts.runner.run(data.form, { report: last });
+      }
     } catch (error) {
       const unusable = error instanceof B24HookError && error.code !== 'HANDLER_FAILED';
-      // An event that no longer parses will not parse on a retry either.
-      if (unusable) await parts.runner.report(error);
+      // An event that no longer parses will not parse on a retry either (nor will a robot code
+      // this worker has no handler for find one).
+      if (unusable) await parts.runner.report(error, undefined, robotCallOf(data));
       const reason = scrub(`${data.name}: ${failureText(error)}`, secretsOf(data.form));
       if (last || unusable) throw new UnrecoverableError(reason);
       throw new Error(reason);
@@ -106,11 +124,11 @@ export function startWorker(parts: WorkerParts, options: WorkOptions): Worker<B2
     if (!job || !data?.form || (!job.deferredFailure && error.message !== 'job started more than allowable limit')) return;
     let event: B24Event | undefined;
     try {
-      event = toEvent(data.form);
+      if (data.kind !== 'robot') event = toEvent(data.form);
     } catch {
       // Reported without the event.
     }
-    void parts.runner.report(new Error(`${data.name}: ${error.message} (a worker stopped while running it)`), event);
+    void parts.runner.report(new Error(`${data.name}: ${error.message} (a worker stopped while running it)`), event, robotCallOf(data));
   });
   const settle = (job: Job | undefined) => {
     if (job?.id && unsettled.delete(job.id)) changed();

@@ -120,7 +120,7 @@ export async function handleRequest(
   let handedOff: B24Event | undefined;
   try {
     const verified = await verifiedEvent(parts, request, seen);
-    if ('robot' in verified) return await handleRobotCall(parts, verified.robot, verified.looked);
+    if ('robot' in verified) return await handleRobotCall(parts, verified.robot, verified.looked, receivedAt);
     const event = verified;
     // With dispatch: false the caller's route is the handler; it calls receiver.forget(event) once done.
     if (options?.dispatch !== false) {

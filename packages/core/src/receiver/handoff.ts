@@ -2,15 +2,18 @@ import { B24HookError } from '../errors.js';
 import { toEvent } from '../events/to-event.js';
 import type { B24Event } from '../events/types.js';
 import type { FormObject, FormValue } from '../form/types.js';
+import type { B24RobotCall } from '../robots/types.js';
 import type { Receiver } from './types.js';
 
 /**
  * One verified delivery, ready to be persisted. `form` is the delivery as Bitrix24 sent it minus
  * every `application_token` (the top-level one and the bot/command `AUTH` copies), so nothing a
  * queue stores can forge a delivery; access tokens stay, the handlers call the portal with them.
+ * A robot call (`kind: 'robot'`) keeps its `event_token` too: the reply needs it.
  */
 export interface B24HandoffItem {
-  kind: 'event';
+  kind: 'event' | 'robot';
+  /** The event's name, or the robot's code for `kind: 'robot'`. */
   name: string;
   memberId: string;
   form: FormObject;
@@ -46,21 +49,23 @@ export function checkHandoff(handoff: unknown): B24Handoff | undefined {
   return handoff as B24Handoff;
 }
 
-/** Persists a verified delivery; a failure becomes `503 HANDOFF_FAILED`. */
-export async function handOff(handoff: B24Handoff, event: B24Event, receivedAt: Date): Promise<void> {
+/** Persists a verified delivery (an event or a robot call); a failure becomes `503 HANDOFF_FAILED`. */
+export async function handOff(handoff: B24Handoff, delivery: B24Event | B24RobotCall, receivedAt: Date): Promise<void> {
+  const robot = 'workflowId' in delivery;
   const item: B24HandoffItem = {
-    kind: 'event',
-    name: event.name,
-    memberId: event.portal.memberId,
-    form: withoutApplicationTokens(event.raw),
+    kind: robot ? 'robot' : 'event',
+    name: robot ? delivery.code : delivery.name,
+    memberId: delivery.portal.memberId,
+    form: withoutApplicationTokens(delivery.raw),
     receivedAt,
   };
   try {
     await handoff.enqueue(item);
   } catch (failure) {
+    const what = robot ? `the ${delivery.kind} call "${item.name.slice(0, 100)}"` : item.name;
     throw new B24HookError(
       'HANDOFF_FAILED',
-      `b24hooks could not hand ${event.name} off to its queue, so it was not accepted and Bitrix24 will not send it again. Check the queue's Redis connection; spill: { dir } journals deliveries to disk while Redis is away.`,
+      `b24hooks could not hand ${what} off to its queue, so it was not accepted and Bitrix24 will not send it again. Check the queue's Redis connection; spill: { dir } journals deliveries to disk while Redis is away.`,
       { cause: failure },
     );
   }
@@ -73,13 +78,13 @@ export interface HandoffRunner {
    * a failure is not told to `onError` (a later attempt may still succeed).
    */
   run(form: FormObject, options: { report: boolean }): Promise<B24Event>;
-  /** Tells the receiver's `onError` handlers. */
-  report(error: Error, event?: B24Event): Promise<void>;
+  /** Tells the receiver's `onError` handlers (with the robot call, for a robot job). */
+  report(error: Error, event?: B24Event, robotCall?: B24RobotCall): Promise<void>;
 }
 
 interface RunnerParts {
   run(event: B24Event, report: boolean): Promise<void>;
-  report(error: Error, event?: B24Event): Promise<void>;
+  report(error: Error, event?: B24Event, robotCall?: B24RobotCall): Promise<void>;
 }
 
 const runners = new WeakMap<object, RunnerParts>();

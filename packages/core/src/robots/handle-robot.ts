@@ -1,4 +1,5 @@
 import type { FormObject } from '../form/types.js';
+import { handOff } from '../receiver/handoff.js';
 import type { PipelineParts } from '../receiver/handle.js';
 import type { B24HandleResult } from '../receiver/types.js';
 import type { PortalTokens } from '../verify/verify.js';
@@ -7,12 +8,20 @@ import type { PortalTokens } from '../verify/verify.js';
  * The robot-call branch of `receiver.handle`, once the body is parsed: the same token check as
  * events, then the handler and its reply. It runs with `dispatch: false` too: `onRobot` is the only
  * way to answer a robot call, so an adapter whose route handles events answers robot calls itself.
- * A durable hand-off would enqueue the verified form here; a worker then runs
- * `receiver.receiveRobot(toRobotCall(form))`.
+ * With a durable hand-off the verified call is enqueued instead (200 once the queue has it) and a
+ * worker runs `receiver.receiveRobot(toRobotCall(form))`. A code with no `onRobot` handler is still
+ * answered `404 UNKNOWN_ROBOT` here: this process's registrations are taken to be the workers'.
  */
-export async function handleRobotCall(parts: PipelineParts, form: FormObject, looked: PortalTokens | undefined): Promise<B24HandleResult> {
+export async function handleRobotCall(
+  parts: PipelineParts,
+  form: FormObject,
+  looked: PortalTokens | undefined,
+  receivedAt: Date,
+): Promise<B24HandleResult> {
   const call = await parts.verifier.verify(form, looked, parts.robots.callFor);
-  if (parts.ack === 'before-handlers') {
+  if (parts.handoff) {
+    await handOff(parts.handoff, call, receivedAt);
+  } else if (parts.ack === 'before-handlers') {
     parts.robots.run(call).catch(() => {
       // run() already reported the failure to onError and the workflow log.
     });
