@@ -56,6 +56,7 @@ interface Field {
   key: string;
   shape: EventShape;
   optional: boolean;
+  secret: boolean;
   /** An optional field sent as "" is left out (Bitrix24's empty id), unless it is text. */
   emptyIsAbsent: boolean;
 }
@@ -79,6 +80,7 @@ function compiled(shape: ObjectShape): CompiledShape {
       key: optional ? shapeKey.slice(0, -1) : shapeKey,
       shape: fieldShape,
       optional,
+      secret: isSecretKey(optional ? shapeKey.slice(0, -1) : shapeKey),
       emptyIsAbsent: optional && fieldShape !== 'string' && fieldShape !== 'form',
     };
   });
@@ -104,14 +106,17 @@ function typedObject(shape: CompiledShape, value: FormValue | undefined, path: s
   const out: Record<string, unknown> = {};
   const everyKey = shape.everyKey;
   if (everyKey !== undefined) {
-    for (const key of keys) place(out, key, isSecretKey(key) ? coerce(everyKey, source[key], pathOf(path, key), problems) : typed(everyKey, source[key], path, key, problems));
+    for (const key of keys) {
+      const secret = isSecretKey(key);
+      place(out, key, secret ? coerce(everyKey, source[key], pathOf(path, key), problems) : typed(everyKey, source[key], path, key, problems), secret);
+    }
     return out;
   }
   // Fields are checked in the shape's order (so are their problems), then placed in the source's.
   const { fields, byKey } = shape;
   const values = new Array<unknown>(fields.length);
   for (let index = 0; index < fields.length; index++) {
-    const { key, shape: fieldShape, optional, emptyIsAbsent } = fields[index]!;
+    const { key, shape: fieldShape, optional, secret, emptyIsAbsent } = fields[index]!;
     const field = source[key];
     if (field === undefined || (emptyIsAbsent && field === '')) {
       values[index] = ABSENT;
@@ -122,27 +127,28 @@ function typedObject(shape: CompiledShape, value: FormValue | undefined, path: s
       }
       continue;
     }
-    values[index] = isSecretKey(key) ? coerce(fieldShape, field, pathOf(path, key), problems) : typed(fieldShape, field, path, key, problems);
+    values[index] = secret ? coerce(fieldShape, field, pathOf(path, key), problems) : typed(fieldShape, field, path, key, problems);
   }
   let placed = 0;
   for (const key of keys) {
     const index = byKey.get(key);
     if (index === undefined) {
-      place(out, key, isSecretKey(key) ? source[key] : conceal(source[key]));
+      const secret = isSecretKey(key);
+      place(out, key, secret ? source[key] : conceal(source[key]), secret);
       continue;
     }
     placed++;
-    if (values[index] !== ABSENT) place(out, key, values[index]);
+    if (values[index] !== ABSENT) place(out, key, values[index], fields[index]!.secret);
   }
   // A field the source has only through its prototype came after every own key.
   if (placed < byKey.size) {
-    for (const [key, index] of byKey) if (values[index] !== ABSENT && !Object.hasOwn(source, key)) place(out, key, values[index]);
+    for (const [key, index] of byKey) if (values[index] !== ABSENT && !Object.hasOwn(source, key)) place(out, key, values[index], fields[index]!.secret);
   }
   return out;
 }
 
 /** As conceal() writes: secrets non-enumerable, everything else by plain assignment. */
-function place(out: Record<string, unknown>, key: string, item: unknown): void {
-  if (isSecretKey(key)) Object.defineProperty(out, key, { value: item, enumerable: false, writable: true, configurable: true });
+function place(out: Record<string, unknown>, key: string, item: unknown, secret: boolean): void {
+  if (secret) Object.defineProperty(out, key, { value: item, enumerable: false, writable: true, configurable: true });
   else out[key] = item;
 }
