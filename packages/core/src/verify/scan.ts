@@ -132,14 +132,15 @@ function isPrefixOf(body: string, from: number, to: number, word: string): boole
  * Anything less certain is left to the decoding path.
  */
 function cannotBeCredential(body: string, start: number, keyEnd: number): boolean {
-  const run = plainRun(body, start, keyEnd);
+  // Runs are read no further than one past the longest word they are compared with.
+  const run = plainRun(body, start, Math.min(keyEnd, start + 6));
   if (run === start) return false;
   if (isPrefixOf(body, start, run, 'event')) return false;
   if (!isPrefixOf(body, start, run, 'auth')) return true;
   // `auth` then an escaped `[` as written by http_build_query: the leaf's plain run decides too.
   if (run - start !== 4 || !(body.startsWith('%5B', run) || body.startsWith('%5b', run))) return false;
   const leaf = run + 3;
-  const leafRun = plainRun(body, leaf, keyEnd);
+  const leafRun = plainRun(body, leaf, Math.min(keyEnd, leaf + 18));
   if (leafRun === leaf) return false;
   return !isPrefixOf(body, leaf, leafRun, 'application_token') && !isPrefixOf(body, leaf, leafRun, 'member_id');
 }
