@@ -135,6 +135,8 @@ function cannotBeCredential(body: string, start: number, keyEnd: number): boolea
   // Runs are read no further than one past the longest word they are compared with.
   const run = plainRun(body, start, Math.min(keyEnd, start + 6));
   if (run === start) return false;
+  // A key of plain characters only is its own decoding: `event` was matched as written already.
+  if (run === keyEnd) return true;
   if (isPrefixOf(body, start, run, 'event')) return false;
   if (!isPrefixOf(body, start, run, 'auth')) return true;
   // `auth` then an escaped `[` as written by http_build_query: the leaf's plain run decides too.
