@@ -30,6 +30,9 @@ const BODIES = [
   ["1 MiB of '='", repeat('='), FORM],
   ["2,000 keys of 500 '['", keys(2000, '['.repeat(500)), FORM],
   ['2,000 keys of 500 letters', keys(2000, 'a'.repeat(500)), FORM],
+  // Pairs without '=' whose keys start like auth[...] or event: the ones the token scan reads.
+  ["2,000 'a…' pairs without '='", Array.from({ length: 2000 }, (_, i) => `a${i}${'a'.repeat(500)}`).join('&'), FORM],
+  ["1 MiB of 'a&' (no '=')", repeat('a&'), FORM],
   ["2,000 keys of 170 '%5B'", keys(2000, '%5B'.repeat(170)), FORM],
   ['deep JSON: {"a": 2,000 [ } (4 KB)', `{"a":${'['.repeat(2000)}${']'.repeat(2000)}}`, 'application/json'],
   ['1 MiB JSON string of \\u escapes', `{"a":"${repeat('\\u0041', FIT - 10)}"}`, 'application/json'],

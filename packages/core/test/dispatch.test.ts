@@ -32,6 +32,18 @@ describe('dispatch', () => {
     );
   });
 
+  it('hears handlers registered after a delivery of the same name, by name, pattern and onAny', async () => {
+    const receiver = createReceiver({ token: TOKEN });
+    const seen: string[] = [];
+    receiver.on('ONCRMDEAL*', () => void seen.push('pattern'));
+    await receiver.handle(post(dealUpdate()));
+    receiver.on('ONCRMDEALUPDATE', () => void seen.push('name'));
+    await receiver.handle(post(dealUpdate()));
+    receiver.on('ONCRM*', () => void seen.push('later pattern')).onAny(() => void seen.push('any'));
+    await receiver.handle(post(dealUpdate()));
+    expect(seen.sort()).toEqual(['pattern', 'pattern', 'name', 'pattern', 'name', 'later pattern', 'any'].sort());
+  });
+
   it('hears a suffixed smart-process event by its exact name and by pattern, not by the bare family name', async () => {
     const receiver = createReceiver({ token: TOKEN });
     const seen: string[] = [];

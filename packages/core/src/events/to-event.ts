@@ -2,7 +2,8 @@ import { B24HookError } from '../errors.js';
 import type { FormObject, FormValue } from '../form/types.js';
 import { conceal, redact } from './redact.js';
 import { findEventSpec } from './registry.js';
-import { INTEGER_TEXT, coerce, type ShapeProblems } from './shape.js';
+import { INTEGER_TEXT, type ShapeProblems } from './shape.js';
+import { typedData } from './typed-data.js';
 import type { B24Auth, B24Event, B24Portal } from './types.js';
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
@@ -106,15 +107,19 @@ export function toAuth(auth: FormObject, timestamp: Date, problems: ShapeProblem
   return result;
 }
 
+/**
+ * A copy whose secrets (the auth copies of data[BOT][<id>] and the like) are readable by name
+ * but not enumerable, so no serializer or spread copy of the data carries them.
+ */
 function toData(name: string, data: FormValue | undefined, problems: ShapeProblems): unknown {
   const spec = findEventSpec(name);
   if (spec === undefined) {
-    if (typeof data !== 'string') return data ?? {};
+    if (typeof data !== 'string') return conceal(data ?? {});
     if (problems === undefined) throw invalid('data should be a map of fields.');
     problems.push('data should be a map of fields');
     return data;
   }
-  return coerce(spec.data, data ?? {}, 'data', problems);
+  return typedData(spec.data, data ?? {}, 'data', problems);
 }
 
 function hidden(event: object, key: string, value: unknown): void {
@@ -148,9 +153,7 @@ export function toEvent(form: FormObject, options?: ToEventOptions): B24Event {
   event.portal = toPortal(auth);
   const oauth = toAuth(auth, timestamp, problems);
   if (oauth !== undefined) hidden(event, 'auth', oauth);
-  // A copy whose secrets (the auth copies of data[BOT][<id>] and the like) are readable by name
-  // but not enumerable, so no serializer or spread copy of the data carries them.
-  event.data = conceal(toData(name, form.data, problems));
+  event.data = toData(name, form.data, problems);
   if (problems !== undefined && problems.length > 0) event.problems = problems;
   hidden(event, 'raw', form);
   return event as unknown as B24Event;

@@ -37,10 +37,23 @@ export function createDispatcher(logger: B24Logger | undefined, handlersMs = Num
   const any: AnyHandler[] = [];
   const errorHandlers: B24ErrorHandler[] = [];
 
-  function handlersFor(name: string): AnyHandler[] {
-    const matched = [...(byName.get(name) ?? [])];
-    for (const { prefix, handler } of byPrefix) if (name.startsWith(prefix)) matched.push(handler);
-    matched.push(...any);
+  /**
+   * The handlers of each event name, in registration order, worked out on its first delivery and
+   * kept until the next registration: a delivery costs no walk over the wildcards it does not match.
+   * Never mutated once built. Bounded, since a portal may send any name.
+   */
+  const resolved = new Map<string, readonly AnyHandler[]>();
+  const RESOLVED_NAMES = 1024;
+
+  function handlersFor(name: string): readonly AnyHandler[] {
+    let matched = resolved.get(name);
+    if (matched !== undefined) return matched;
+    const list = [...(byName.get(name) ?? [])];
+    for (const { prefix, handler } of byPrefix) if (name.startsWith(prefix)) list.push(handler);
+    list.push(...any);
+    matched = list;
+    if (resolved.size >= RESOLVED_NAMES) resolved.clear();
+    resolved.set(name, matched);
     return matched;
   }
 
@@ -68,13 +81,20 @@ export function createDispatcher(logger: B24Logger | undefined, handlersMs = Num
   return {
     on(names, handler) {
       checkHandler(handler);
-      for (const pattern of (typeof names === 'string' ? [names] : names).map(compilePattern)) {
+      const patterns = (typeof names === 'string' ? [names] : names).map(compilePattern);
+      resolved.clear();
+      for (const pattern of patterns) {
         if (pattern.prefix) byPrefix.push({ prefix: pattern.name, handler });
-        else byName.set(pattern.name, [...(byName.get(pattern.name) ?? []), handler]);
+        else {
+          const list = byName.get(pattern.name);
+          if (list === undefined) byName.set(pattern.name, [handler]);
+          else list.push(handler);
+        }
       }
     },
     onAny(handler) {
       checkHandler(handler);
+      resolved.clear();
       any.push(handler);
     },
     onError(handler) {

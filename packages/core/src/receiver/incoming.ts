@@ -1,6 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
-import getRawBody from 'raw-body';
 import { B24HookError } from '../errors.js';
 import { bodyTooLarge } from '../form/limits.js';
 import { errorResult } from './handle.js';
@@ -42,9 +41,16 @@ function isRaw(value: unknown): value is string | Uint8Array {
   return typeof value === 'string' || value instanceof Uint8Array;
 }
 
+/**
+ * raw-body and its dependencies are a third of what importing core costs, and only adapters that
+ * read a stream need them: loaded on the first such request, once.
+ */
+let rawBody: Promise<{ default: typeof import('raw-body') }> | undefined;
+
 async function readStream(source: IncomingSource, maxBytes: number): Promise<Uint8Array> {
   const declared = Number(source.headers['content-length']);
   try {
+    const { default: getRawBody } = await (rawBody ??= import('raw-body'));
     return await getRawBody(source.stream, {
       limit: maxBytes,
       ...(Number.isFinite(declared) && declared >= 0 ? { length: declared } : {}),

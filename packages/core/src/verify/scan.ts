@@ -22,8 +22,15 @@ const MEMBER_KEY = 'auth[member_id]';
  * space or an escape) are decoded; acceptance always re-checks the parsed body.
  */
 export function scanCredentials(body: string): Credentials {
-  const found: Found = {};
+  // Where the last value of each field is, in the raw body (-1: not seen).
+  let tokenFrom = -1;
+  let tokenTo = -1;
+  let memberFrom = -1;
+  let memberTo = -1;
+  let eventFrom = -1;
+  let eventTo = -1;
   const length = body.length;
+  let equals = -2; // not searched yet
   for (let start = 0; start < length; ) {
     // Runs of `&` are empty pairs: one search skips them all.
     if (body.charCodeAt(start) === 0x26) {
@@ -35,21 +42,35 @@ export function scanCredentials(body: string): Credentials {
     if (end === -1) end = length;
     const first = body.charCodeAt(start);
     // a, e, %, +, space: every other first character decodes to a key none of the three can be.
-    if (first === 0x61 || first === 0x65 || first === 0x25 || first === 0x2b || first === 0x20) readPair(body, start, end, found);
+    if (first === 0x61 || first === 0x65 || first === 0x25 || first === 0x2b || first === 0x20) {
+      // One search per `=`, not per pair: pairs without one would rescan the rest of the body each.
+      if (equals !== -1 && equals < start) equals = body.indexOf('=', start);
+      const keyEnd = equals === -1 || equals > end ? end : equals;
+      const field = fieldOf(body, start, keyEnd);
+      if (field !== undefined) {
+        const from = keyEnd === end ? end : keyEnd + 1;
+        if (field === 'token') (tokenFrom = from), (tokenTo = end);
+        else if (field === 'memberId') (memberFrom = from), (memberTo = end);
+        else (eventFrom = from), (eventTo = end);
+      }
+    }
     start = end + 1;
   }
   // Only the last value of each is decoded: a body repeating the key costs no decoding per repeat.
   const credentials: Credentials = {};
-  for (const field of ['token', 'memberId', 'event'] as const) {
-    const at = found[field];
-    const value = at === undefined ? undefined : at.from === at.to ? '' : decoded(body.slice(at.from, at.to));
-    if (value !== undefined) credentials[field] = value;
-  }
+  const token = valueAt(body, tokenFrom, tokenTo);
+  if (token !== undefined) credentials.token = token;
+  const memberId = valueAt(body, memberFrom, memberTo);
+  if (memberId !== undefined) credentials.memberId = memberId;
+  const event = valueAt(body, eventFrom, eventTo);
+  if (event !== undefined) credentials.event = event;
   return credentials;
 }
 
-/** Where the last value of each field is, in the raw body. */
-type Found = Partial<Record<'token' | 'memberId' | 'event', { from: number; to: number }>>;
+function valueAt(body: string, from: number, to: number): string | undefined {
+  if (from === -1) return undefined;
+  return from === to ? '' : decoded(body.slice(from, to));
+}
 
 /**
  * Raw characters enough to decide: the longest key of the three fully escaped (23 × 3) plus the
@@ -58,16 +79,72 @@ type Found = Partial<Record<'token' | 'memberId' | 'event', { from: number; to: 
  */
 const DECIDING_CHARS = 3 * TOKEN_KEY.length + 3;
 
-function readPair(body: string, start: number, end: number, found: Found): void {
-  const equals = body.indexOf('=', start);
-  const keyEnd = equals === -1 || equals > end ? end : equals;
+type Field = 'token' | 'memberId' | 'event';
+
+/** The field the key `body[start, keyEnd)` sets, if any. */
+function fieldOf(body: string, start: number, keyEnd: number): Field | undefined {
+  const raw = keyEnd - start;
+  // The spellings http_build_query writes, decided without decoding.
+  if (body.startsWith('auth%5B', start)) {
+    const leaf = body.charCodeAt(start + 7);
+    if (leaf === 0x61) {
+      if (raw === CANONICAL_TOKEN.length && body.startsWith(CANONICAL_TOKEN, start)) return 'token';
+    } else if (leaf === 0x6d) {
+      if (raw === CANONICAL_MEMBER.length && body.startsWith(CANONICAL_MEMBER, start)) return 'memberId';
+    } else if (isPlain(leaf)) {
+      // auth[domain], auth[scope]…: a leaf starting with neither letter.
+      return undefined;
+    }
+  } else if (raw === 5 && body.startsWith('event', start)) {
+    return 'event';
+  }
+  if (cannotBeCredential(body, start, keyEnd)) return undefined;
   const key = phpKeyStart(body.slice(start, keyEnd));
-  if (key === undefined) return;
-  let field: 'token' | 'memberId' | 'event' | undefined;
-  if (key.complete && key.text === 'event') field = 'event';
-  else if (setsLeaf(key, TOKEN_KEY)) field = 'token';
-  else if (setsLeaf(key, MEMBER_KEY)) field = 'memberId';
-  if (field !== undefined) found[field] = keyEnd === end ? { from: end, to: end } : { from: keyEnd + 1, to: end };
+  if (key === undefined) return undefined;
+  if (key.complete && key.text === 'event') return 'event';
+  if (setsLeaf(key, TOKEN_KEY)) return 'token';
+  if (setsLeaf(key, MEMBER_KEY)) return 'memberId';
+  return undefined;
+}
+
+const CANONICAL_TOKEN = 'auth%5Bapplication_token%5D';
+const CANONICAL_MEMBER = 'auth%5Bmember_id%5D';
+
+/** Letters, digits and `_`: characters that decode to themselves and are no bracket, space or NUL. */
+function isPlain(code: number): boolean {
+  return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || (code >= 0x30 && code <= 0x39) || code === 0x5f;
+}
+
+/** The end of the run of plain characters from `at`, at most `limit`. */
+function plainRun(body: string, at: number, limit: number): number {
+  while (at < limit && isPlain(body.charCodeAt(at))) at++;
+  return at;
+}
+
+/** `body[from, to)` is a prefix of `word`. */
+function isPrefixOf(body: string, from: number, to: number, word: string): boolean {
+  return to - from <= word.length && body.startsWith(word.slice(0, to - from), from);
+}
+
+/**
+ * Certain, without decoding, that the key sets none of the three: its decoded text starts with
+ * its plain run as written, and that run already differs from what each of them starts with.
+ * Anything less certain is left to the decoding path.
+ */
+function cannotBeCredential(body: string, start: number, keyEnd: number): boolean {
+  // Runs are read no further than one past the longest word they are compared with.
+  const run = plainRun(body, start, Math.min(keyEnd, start + 6));
+  if (run === start) return false;
+  // A key of plain characters only is its own decoding: `event` was matched as written already.
+  if (run === keyEnd) return true;
+  if (isPrefixOf(body, start, run, 'event')) return false;
+  if (!isPrefixOf(body, start, run, 'auth')) return true;
+  // `auth` then an escaped `[` as written by http_build_query: the leaf's plain run decides too.
+  if (run - start !== 4 || !(body.startsWith('%5B', run) || body.startsWith('%5b', run))) return false;
+  const leaf = run + 3;
+  const leafRun = plainRun(body, leaf, Math.min(keyEnd, leaf + 18));
+  if (leafRun === leaf) return false;
+  return !isPrefixOf(body, leaf, leafRun, 'application_token') && !isPrefixOf(body, leaf, leafRun, 'member_id');
 }
 
 interface KeyStart {
