@@ -2,6 +2,7 @@ import { B24HookError } from '../errors.js';
 import type { B24Event } from '../events/types.js';
 import type { FormObject } from '../form/types.js';
 import type { RobotDispatcher } from '../robots/dispatch.js';
+import type { B24RobotCall } from '../robots/types.js';
 import { handleRobotCall } from '../robots/handle-robot.js';
 import { isRobotCallForm } from '../robots/to-robot-call.js';
 import { lastValue, scanCredentials } from '../verify/scan.js';
@@ -17,7 +18,7 @@ export interface PipelineParts {
   ack: 'after-handlers' | 'before-handlers';
   handoff?: B24Handoff | undefined;
   logger: B24Logger | undefined;
-  reportError(error: Error, event?: B24Event): Promise<void>;
+  reportError(error: Error, event?: B24Event, robotCall?: B24RobotCall): Promise<void>;
   robots: RobotDispatcher;
 }
 

@@ -1,6 +1,8 @@
+import { B24HookError } from '../errors.js';
 import type { FormObject } from '../form/types.js';
+import { describeError } from '../receiver/deadline.js';
 import { handOff } from '../receiver/handoff.js';
-import type { PipelineParts } from '../receiver/handle.js';
+import { errorResult, type PipelineParts } from '../receiver/handle.js';
 import type { B24HandleResult } from '../receiver/types.js';
 import type { PortalTokens } from '../verify/verify.js';
 
@@ -20,7 +22,20 @@ export async function handleRobotCall(
 ): Promise<B24HandleResult> {
   const call = await parts.verifier.verify(form, looked, parts.robots.callFor);
   if (parts.handoff) {
-    await handOff(parts.handoff, call, receivedAt);
+    try {
+      await handOff(parts.handoff, call, receivedAt);
+    } catch (caught) {
+      if (!(caught instanceof B24HookError) || caught.code !== 'HANDOFF_FAILED') throw caught;
+      // The workflow now waits for an answer nobody will send: say which call was lost.
+      parts.logger?.error?.('b24hooks could not hand a robot call off to its queue', {
+        error: describeError(caught.cause),
+        robot: call.code,
+        domain: call.portal.domain,
+        memberId: call.portal.memberId,
+      });
+      await parts.reportError(caught, undefined, call);
+      return errorResult(caught);
+    }
   } else if (parts.ack === 'before-handlers') {
     parts.robots.run(call).catch(() => {
       // run() already reported the failure to onError and the workflow log.

@@ -7,13 +7,18 @@ function setup(enqueue: (item: B24HandoffItem) => Promise<void>, ack?: 'before-h
   const { rest, calls } = recordingRest();
   const ran: B24RobotCall<any>[] = [];
   const told: Error[] = [];
-  const receiver = createReceiver({ token: TOKEN, rest, handoff: { enqueue }, logger: memoryLogger(), ...(ack ? { ack } : {}) })
+  const toldCalls: Array<B24RobotCall | undefined> = [];
+  const logger = memoryLogger();
+  const receiver = createReceiver({ token: TOKEN, rest, handoff: { enqueue }, logger, ...(ack ? { ack } : {}) })
     .onRobot(findDeal, (call) => {
       ran.push(call);
       return { dealId: 1, found: true };
     })
-    .onError((error) => void told.push(error));
-  return { receiver, calls, ran, told };
+    .onError((error, _event, call) => {
+      told.push(error);
+      toldCalls.push(call);
+    });
+  return { receiver, calls, ran, told, toldCalls, logger };
 }
 
 describe('receiver.handle with handoff: robot calls', () => {
@@ -50,13 +55,19 @@ describe('receiver.handle with handoff: robot calls', () => {
   });
 
   it('answers 503 HANDOFF_FAILED when enqueue rejects, tells onError, runs no handler', async () => {
-    const { receiver, ran, told, calls } = setup(async () => {
+    const { receiver, ran, told, toldCalls, calls, logger } = setup(async () => {
       throw new Error('Redis is away');
     });
     const result = await receiver.handle(post(robotBody()));
     expect(result).toMatchObject({ status: 503, body: { error: { code: 'HANDOFF_FAILED' } } });
     expect(JSON.stringify(result.body)).not.toContain(EVENT_TOKEN);
     expect(told.map((error) => (error as { code?: string }).code)).toEqual(['HANDOFF_FAILED']);
+    // onError and the log line say which robot call was lost, never its tokens.
+    expect(toldCalls.map((call) => call?.code)).toEqual(['find_deal']);
+    const errors = logger.lines.filter((line) => line.level === 'error');
+    expect(errors.map((line) => line.message)).toEqual(['b24hooks could not hand a robot call off to its queue']);
+    expect(errors[0]!.details).toMatchObject({ robot: 'find_deal', memberId: MEMBER_ID });
+    expect(JSON.stringify(logger.lines)).not.toContain(EVENT_TOKEN);
     expect(ran).toEqual([]);
     expect(calls).toEqual([]);
   });
