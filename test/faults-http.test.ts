@@ -9,6 +9,7 @@ import { Agent } from 'node:http';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createMemoryTokenStore, createReceiver, type B24HookErrorCode, type TokenStore } from '@b24hooks/core';
 import { buildEventBody, FIXTURE_PORTAL } from '@b24hooks/testing';
+import { watchCrashes } from './support/crash-watch.js';
 import { exchange } from './support/http-exchange.js';
 import { HOOK_PATH, PLAIN_TARGETS } from './support/hook-servers.js';
 import { FORGED, SECRETS, TOKEN } from './support/stress-requests.js';
@@ -126,8 +127,7 @@ const post = (body: string) => ({ method: 'POST', headers: { 'content-type': 'ap
 
 describe.each(PLAIN_TARGETS.map((target) => [target.name, target] as const))('faults through %s', (_name, target) => {
   const rig: Rig = { fault: undefined, handled: 0, told: 0, logs: [] };
-  const crashes: unknown[] = [];
-  const record = (error: unknown) => void crashes.push(error);
+  let watch: ReturnType<typeof watchCrashes>;
   const agent = new Agent({ keepAlive: true, maxSockets: 2 });
   let server: TrackedServer;
   beforeAll(async () => {
@@ -139,14 +139,9 @@ describe.each(PLAIN_TARGETS.map((target) => [target.name, target] as const))('fa
   });
   beforeEach(() => {
     Object.assign(rig, { fault: undefined, handled: 0, told: 0, logs: [] });
-    crashes.length = 0;
-    process.on('unhandledRejection', record);
-    process.on('uncaughtException', record);
+    watch = watchCrashes();
   });
-  afterEach(() => {
-    process.off('unhandledRejection', record);
-    process.off('uncaughtException', record);
-  });
+  afterEach(() => watch.stop());
 
   it.each(ROWS)('%s: %j → the documented answer, and the next genuine delivery is 200', async (_row, fault, body, status, code, told) => {
     rig.fault = fault;
@@ -163,7 +158,7 @@ describe.each(PLAIN_TARGETS.map((target) => [target.name, target] as const))('fa
     rig.fault = undefined;
     const next = await exchange(server.url, HOOK_PATH, post(genuine()), agent, ANSWER_WITHIN_MS);
     expect(next).toMatchObject({ kind: 'answer', status: 200, text: '{"ok":true}' });
-    expect(crashes).toEqual([]);
+    expect(watch.crashes).toEqual([]);
     const shown = [answer.text, ...rig.logs].join('\n');
     for (const secret of [...SECRETS, NEW_TOKEN]) expect(shown).not.toContain(secret);
   });

@@ -13,6 +13,7 @@
 import { Agent } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createReceiver, type B24Event, type B24RobotCall } from '@b24hooks/core';
+import { watchCrashes } from './support/crash-watch.js';
 import { exchange, type Outcome } from './support/http-exchange.js';
 import { HOOK_PATH, HOOK_SERVER_TARGETS, type HookServerTarget } from './support/hook-servers.js';
 import { createRandom } from './php/generate.js';
@@ -67,10 +68,7 @@ interface Tally {
 }
 
 async function load(target: HookServerTarget, until: { requests: number } | { seconds: number }, seed: number): Promise<Tally> {
-  const crashes: unknown[] = [];
-  const record = (error: unknown) => void crashes.push(error);
-  process.on('unhandledRejection', record);
-  process.on('uncaughtException', record);
+  const watch = watchCrashes();
   const test = rig() as Rig & { handleEvent: (event: B24Event) => void };
   const server = await target.start(test.receiver, (event) => test.handleEvent(event));
   const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
@@ -123,7 +121,7 @@ async function load(target: HookServerTarget, until: { requests: number } | { se
     for (const marker of test.runs.keys()) if (!answered.has(marker)) failures.push(`a handler ran for #${marker}, which no accepted request carried`);
     for (const line of test.logs) for (const secret of SECRETS) if (line.includes(secret)) failures.push(`a secret in a log line: ${line.slice(0, 200)}`);
     expect(failures.slice(0, 20)).toEqual([]);
-    expect(crashes).toEqual([]);
+    expect(watch.crashes).toEqual([]);
     expect(Object.getOwnPropertyNames(Object.prototype).sort().join()).toBe(PROTOTYPE_KEYS);
     // The generator reached both sides.
     expect(tally.byStatus.get('200')).toBeGreaterThan(tally.sent / 5);
@@ -133,8 +131,7 @@ async function load(target: HookServerTarget, until: { requests: number } | { se
     return tally;
   } finally {
     agent.destroy();
-    process.off('unhandledRejection', record);
-    process.off('uncaughtException', record);
+    watch.stop();
     await server.close();
   }
 }
