@@ -23,7 +23,7 @@ type StoreFault = 'throws' | 'rejects null-prototype object' | 'rejects undefine
 interface Fault {
   store?: StoreFault;
   install?: 'throws' | 'hangs';
-  handler?: 'throws' | 'hangs' | 'rejects later';
+  handler?: 'throws' | 'hangs' | 'rejects later' | 'slow';
   onError?: 'throws' | 'hangs';
   logger?: 'throws';
 }
@@ -34,6 +34,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 interface Rig {
   fault: Fault | undefined;
   handled: number;
+  finished: number;
   told: number;
   logs: string[];
 }
@@ -81,6 +82,10 @@ function faultyReceiver(rig: Rig) {
     const fault = rig.fault?.handler;
     if (fault === 'throws') throw new Error('the handler failed');
     if (fault === 'hangs') await never();
+    if (fault === 'slow') {
+      await sleep(LIMIT_MS / 2);
+      rig.finished++;
+    }
     if (fault === 'rejects later') {
       await sleep(20);
       throw new Error('the handler failed later');
@@ -126,7 +131,7 @@ const ROWS: Row[] = [
 const post = (body: string) => ({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
 
 describe.each(PLAIN_TARGETS.map((target) => [target.name, target] as const))('faults through %s', (_name, target) => {
-  const rig: Rig = { fault: undefined, handled: 0, told: 0, logs: [] };
+  const rig: Rig = { fault: undefined, handled: 0, finished: 0, told: 0, logs: [] };
   let watch: ReturnType<typeof watchCrashes>;
   const agent = new Agent({ keepAlive: true, maxSockets: 2 });
   let server: TrackedServer;
@@ -138,7 +143,7 @@ describe.each(PLAIN_TARGETS.map((target) => [target.name, target] as const))('fa
     await server.close();
   });
   beforeEach(() => {
-    Object.assign(rig, { fault: undefined, handled: 0, told: 0, logs: [] });
+    Object.assign(rig, { fault: undefined, handled: 0, finished: 0, told: 0, logs: [] });
     watch = watchCrashes();
   });
   afterEach(() => watch.stop());
@@ -161,5 +166,17 @@ describe.each(PLAIN_TARGETS.map((target) => [target.name, target] as const))('fa
     expect(watch.crashes).toEqual([]);
     const shown = [answer.text, ...rig.logs].join('\n');
     for (const secret of [...SECRETS, NEW_TOKEN]) expect(shown).not.toContain(secret);
+  });
+
+  it('a client that leaves while the handler runs: the handler finishes once, nothing is written to the closed socket, the server keeps serving', async () => {
+    rig.fault = { handler: 'slow' };
+    const left = await exchange(server.url, HOOK_PATH, { ...post(genuine()), transfer: { kind: 'leave', afterMs: 20 } }, false, ANSWER_WITHIN_MS);
+    expect(left).toEqual({ kind: 'aborted' });
+    await sleep(LIMIT_MS);
+    expect(rig.handled).toBe(1);
+    expect(rig.finished).toBe(1);
+    rig.fault = undefined;
+    expect(await exchange(server.url, HOOK_PATH, post(genuine()), agent, ANSWER_WITHIN_MS)).toMatchObject({ kind: 'answer', status: 200 });
+    expect(watch.crashes).toEqual([]);
   });
 });

@@ -5,7 +5,13 @@
  */
 import { request, type Agent } from 'node:http';
 
-export type Transfer = { kind: 'length' } | { kind: 'chunked'; chunkBytes: number } | { kind: 'abort'; sendBytes: number };
+export type Transfer =
+  | { kind: 'length' }
+  | { kind: 'chunked'; chunkBytes: number }
+  /** Sends part of the body, then leaves. */
+  | { kind: 'abort'; sendBytes: number }
+  /** Sends the whole body, then leaves before the answer. */
+  | { kind: 'leave'; afterMs: number };
 
 export interface Exchange {
   method: string;
@@ -38,7 +44,8 @@ export function exchange(url: string, path: string, sent: Exchange, agent: Agent
       settle({ kind: 'hang' });
       req.destroy();
     }, timeoutMs);
-    req.on('error', (error) => settle(transfer.kind === 'abort' ? { kind: 'aborted' } : { kind: 'client-error', message: error.message }));
+    const leaving = transfer.kind === 'abort' || transfer.kind === 'leave';
+    req.on('error', (error) => settle(leaving ? { kind: 'aborted' } : { kind: 'client-error', message: error.message }));
     req.on('response', (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -51,6 +58,14 @@ export function exchange(url: string, path: string, sent: Exchange, agent: Agent
         req.destroy();
         settle({ kind: 'aborted' });
       }, 5);
+      return;
+    }
+    if (transfer.kind === 'leave') {
+      req.end(body);
+      setTimeout(() => {
+        req.destroy();
+        settle({ kind: 'aborted' });
+      }, transfer.afterMs);
       return;
     }
     if (transfer.kind === 'length') {

@@ -3,6 +3,7 @@
  * what hostile callers and broken proxies send, each with the answer the contract promises. Each
  * request's `ts` is unique: a handler that runs says which request it ran for.
  */
+import { gzipSync } from 'node:zlib';
 import { defineRobot, parseForm } from '@b24hooks/core';
 import { buildEventBody, buildRobotBody, fixtures, FIXTURE_EVENT_TOKEN, FIXTURE_OAUTH, FIXTURE_TOKEN, FIXTURE_TS } from '@b24hooks/testing';
 import type { Exchange } from './http-exchange.js';
@@ -121,6 +122,14 @@ export function createRequestGenerator(random: Random) {
     [3, 'wrong content type', (ts) => ({ ...form(genuineEvent(ts), { headers: { 'content-type': pick(['text/plain', 'multipart/form-data; boundary=x', 'application/xml']) } }), expect: { status: 415, runs: false } })],
     [3, 'wrong method', () => ({ ...form('', { method: pick(['GET', 'PUT', 'DELETE', 'PATCH']) }), expect: { status: 405, runs: false } })],
     [1, 'oversize body', (ts) => ({ ...form(`${genuineEvent(ts)}&pad=${'a'.repeat(1024 * 1024)}`), expect: { status: 413, runs: false } })],
+    [1, 'oversize body, chunked', (ts) => ({
+      ...form(`${genuineEvent(ts)}&pad=${'a'.repeat(1024 * 1024)}`, { transfer: { kind: 'chunked', chunkBytes: 64 * 1024 } }),
+      expect: { status: 413, runs: false },
+    })],
+    [1, 'compressed body', (ts) => ({
+      ...form(gzipSync(genuineEvent(ts)), { headers: { 'content-type': FORM, 'content-encoding': pick(['gzip', 'br', 'identity, gzip']) } }),
+      expect: { status: '4xx', runs: false },
+    })],
     [3, 'client leaves mid-body', (ts) => {
       const body = genuineEvent(ts);
       return { ...form(body, { transfer: { kind: 'abort', sendBytes: below(body.length - 1) } }), expect: { status: 'aborted', runs: false } };
