@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createMemoryTokenStore, createReceiver, type B24HookErrorCode, type TokenStore } from '@b24hooks/core';
 import { buildEventBody, FIXTURE_PORTAL } from '@b24hooks/testing';
 import { watchCrashes } from './support/crash-watch.js';
+import { resources, settledTo } from './support/resources.js';
 import { exchange } from './support/http-exchange.js';
 import { HOOK_PATH, PLAIN_TARGETS } from './support/hook-servers.js';
 import { FORGED, SECRETS, TOKEN } from './support/stress-requests.js';
@@ -135,12 +136,16 @@ describe.each(PLAIN_TARGETS.map((target) => [target.name, target] as const))('fa
   let watch: ReturnType<typeof watchCrashes>;
   const agent = new Agent({ keepAlive: true, maxSockets: 2 });
   let server: TrackedServer;
+  let before: Map<string, number>;
   beforeAll(async () => {
+    before = resources();
     server = await target.start(faultyReceiver(rig), () => {});
   });
   afterAll(async () => {
     agent.destroy();
     await server.close();
+    // Hung stores, policies, handlers and onError leave no timer or socket behind once answered.
+    expect(await settledTo(before, 2_000)).toEqual([]);
   });
   beforeEach(() => {
     Object.assign(rig, { fault: undefined, handled: 0, finished: 0, told: 0, logs: [] });

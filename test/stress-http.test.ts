@@ -14,6 +14,7 @@ import { Agent } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createReceiver, type B24Event, type B24RobotCall } from '@b24hooks/core';
 import { watchCrashes } from './support/crash-watch.js';
+import { resources, settledTo } from './support/resources.js';
 import { exchange, type Outcome } from './support/http-exchange.js';
 import { HOOK_PATH, HOOK_SERVER_TARGETS, type HookServerTarget } from './support/hook-servers.js';
 import { createRandom } from './php/generate.js';
@@ -32,6 +33,8 @@ interface Rig {
   /** Handler runs per request marker (the request's `ts`). */
   runs: Map<number, number>;
   logs: string[];
+  /** What Nest's guarded route does with an event: the same as the receiver's handler. */
+  route(event: B24Event): void;
 }
 
 function rig(): Rig {
@@ -48,17 +51,17 @@ function rig(): Rig {
     const marker = timestamp.getTime() / 1000;
     runs.set(marker, (runs.get(marker) ?? 0) + 1);
   };
-  receiver.onAny((event) => handleEvent(event));
+  receiver.onAny((event) => route(event));
   receiver.onRobot(STRESS_ROBOT, (call: B24RobotCall) => {
     ran(call.timestamp);
     return { found: true };
   });
-  function handleEvent(event: B24Event): void {
+  function route(event: B24Event): void {
     ran(event.timestamp);
     const fields = (event.data as { FIELDS?: { ID?: unknown } } | undefined)?.FIELDS;
     if (fields?.ID === FAIL_ID) throw new Error('the handler fails on purpose');
   }
-  return { receiver, runs, logs, handleEvent } as Rig & { handleEvent: typeof handleEvent };
+  return { receiver, runs, logs, route };
 }
 
 interface Tally {
@@ -67,10 +70,46 @@ interface Tally {
   byStatus: Map<string, number>;
 }
 
+/** Every broken promise of the run, as readable lines (the first 20 are shown). */
+function judge(results: ReadonlyArray<[StressRequest, Outcome]>, test: Rig, seed: number, tally: Tally): string[]{
+  const failures: string[] = [];
+  const answered = new Set<number>();
+  for (const [request, outcome] of results) {
+    const what = `${request.kind} #${request.marker} (seed ${seed})`;
+    const status = outcome.kind === 'answer' ? String(outcome.status) : outcome.kind;
+    tally.byKind.set(request.kind, (tally.byKind.get(request.kind) ?? 0) + 1);
+    tally.byStatus.set(status, (tally.byStatus.get(status) ?? 0) + 1);
+    const runs = test.runs.get(request.marker) ?? 0;
+    const { expect: expected } = request;
+    if (expected.status === 'aborted') {
+      if (outcome.kind !== 'aborted' && !(outcome.kind === 'answer' && outcome.status < 500)) failures.push(`${what}: ${status}`);
+      if (runs !== 0) failures.push(`${what}: the handler ran for a body that never fully arrived`);
+      continue;
+    }
+    if (outcome.kind !== 'answer') {
+      failures.push(`${what}: ${outcome.kind}${outcome.kind === 'client-error' ? ` (${outcome.message})` : ''}`);
+      continue;
+    }
+    const statusOk = expected.status === '4xx' ? outcome.status >= 400 && outcome.status < 500 : outcome.status === expected.status;
+    if (!statusOk) failures.push(`${what}: ${outcome.status} ${outcome.text.slice(0, 200)}, expected ${expected.status}`);
+    if (outcome.status >= 500 && !(expected.status === 500 && runs === 1)) failures.push(`${what}: a 5xx without a failing handler`);
+    const accepted = outcome.status === 200 || (outcome.status === 500 && expected.runs);
+    if (accepted && runs !== 1) failures.push(`${what}: answered ${outcome.status}, handler ran ${runs} times`);
+    if (!accepted && runs !== 0) failures.push(`${what}: refused ${outcome.status}, yet the handler ran`);
+    if (accepted) answered.add(request.marker);
+    for (const secret of SECRETS) if (outcome.text.includes(secret)) failures.push(`${what}: a secret in the answer`);
+  }
+  for (const marker of test.runs.keys()) if (!answered.has(marker)) failures.push(`a handler ran for #${marker}, which no accepted request carried`);
+  for (const line of test.logs) for (const secret of SECRETS) if (line.includes(secret)) failures.push(`a secret in a log line: ${line.slice(0, 200)}`);
+  return failures;
+}
+
 async function load(target: HookServerTarget, until: { requests: number } | { seconds: number }, seed: number): Promise<Tally> {
   const watch = watchCrashes();
-  const test = rig() as Rig & { handleEvent: (event: B24Event) => void };
-  const server = await target.start(test.receiver, (event) => test.handleEvent(event));
+  const before = resources();
+  const test = rig();
+  const server = await target.start(test.receiver, test.route);
+  let closed = false;
   const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
   const generate = createRequestGenerator(createRandom(seed));
   const deadline = 'seconds' in until ? Date.now() + until.seconds * 1000 : Infinity;
@@ -91,35 +130,7 @@ async function load(target: HookServerTarget, until: { requests: number } | { se
     );
     // Handlers of requests whose clients left would run by now, if they (wrongly) ran at all.
     await new Promise((resolve) => setTimeout(resolve, 100));
-    const failures: string[] = [];
-    const answered = new Set<number>();
-    for (const [request, outcome] of results) {
-      const what = `${request.kind} #${request.marker} (seed ${seed})`;
-      const status = outcome.kind === 'answer' ? String(outcome.status) : outcome.kind;
-      tally.byKind.set(request.kind, (tally.byKind.get(request.kind) ?? 0) + 1);
-      tally.byStatus.set(status, (tally.byStatus.get(status) ?? 0) + 1);
-      const runs = test.runs.get(request.marker) ?? 0;
-      const { expect: expected } = request;
-      if (expected.status === 'aborted') {
-        if (outcome.kind !== 'aborted' && !(outcome.kind === 'answer' && outcome.status < 500)) failures.push(`${what}: ${status}`);
-        if (runs !== 0) failures.push(`${what}: the handler ran for a body that never fully arrived`);
-        continue;
-      }
-      if (outcome.kind !== 'answer') {
-        failures.push(`${what}: ${outcome.kind}${outcome.kind === 'client-error' ? ` (${outcome.message})` : ''}`);
-        continue;
-      }
-      const statusOk = expected.status === '4xx' ? outcome.status >= 400 && outcome.status < 500 : outcome.status === expected.status;
-      if (!statusOk) failures.push(`${what}: ${outcome.status} ${outcome.text.slice(0, 200)}, expected ${expected.status}`);
-      if (outcome.status >= 500 && !(expected.status === 500 && runs === 1)) failures.push(`${what}: a 5xx without a failing handler`);
-      const accepted = outcome.status === 200 || (outcome.status === 500 && expected.runs);
-      if (accepted && runs !== 1) failures.push(`${what}: answered ${outcome.status}, handler ran ${runs} times`);
-      if (!accepted && runs !== 0) failures.push(`${what}: refused ${outcome.status}, yet the handler ran`);
-      if (accepted) answered.add(request.marker);
-      for (const secret of SECRETS) if (outcome.text.includes(secret)) failures.push(`${what}: a secret in the answer`);
-    }
-    for (const marker of test.runs.keys()) if (!answered.has(marker)) failures.push(`a handler ran for #${marker}, which no accepted request carried`);
-    for (const line of test.logs) for (const secret of SECRETS) if (line.includes(secret)) failures.push(`a secret in a log line: ${line.slice(0, 200)}`);
+    const failures = judge(results, test, seed, tally);
     expect(failures.slice(0, 20)).toEqual([]);
     expect(watch.crashes).toEqual([]);
     expect(Object.getOwnPropertyNames(Object.prototype).sort().join()).toBe(PROTOTYPE_KEYS);
@@ -128,13 +139,18 @@ async function load(target: HookServerTarget, until: { requests: number } | { se
     expect(tally.byStatus.get('401')).toBeGreaterThan(0);
     agent.destroy();
     expect(await server.drained(2_000)).toBe(0);
+    await server.close();
+    closed = true;
+    // Nothing the run opened outlives it: no socket, server or timer of its own left behind.
+    expect(await settledTo(before, 2_000)).toEqual([]);
     return tally;
   } finally {
     agent.destroy();
     watch.stop();
-    await server.close();
+    if (!closed) await server.close();
   }
 }
+
 
 const summary = (tally: Tally) => [...tally.byStatus].sort().map(([status, n]) => `${status}:${n}`).join(' ');
 
