@@ -12,7 +12,7 @@
  */
 import { Agent } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createReceiver, type B24Event, type B24RobotCall } from '@b24hooks/core';
+import { createReceiver, type B24Event } from '@b24hooks/core';
 import { watchCrashes } from './support/crash-watch.js';
 import { resources, settledTo } from './support/resources.js';
 import { exchange, type Outcome } from './support/http-exchange.js';
@@ -52,7 +52,7 @@ function rig(): Rig {
     runs.set(marker, (runs.get(marker) ?? 0) + 1);
   };
   receiver.onAny((event) => route(event));
-  receiver.onRobot(STRESS_ROBOT, (call: B24RobotCall) => {
+  receiver.onRobot(STRESS_ROBOT, (call) => {
     ran(call.timestamp);
     return { found: true };
   });
