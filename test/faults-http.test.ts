@@ -126,6 +126,9 @@ const ROWS: Row[] = [
   ['onError hangs (after a handler failed)', { onError: 'hangs', handler: 'throws' }, genuine, 500, 'HANDLER_FAILED', true],
   ['logger throws, on a forged request', { logger: 'throws' }, () => buildEventBody('ONCRMDEALUPDATE', { token: FORGED }), 401, 'TOKEN_MISMATCH'],
   ['logger throws, on a failing handler', { logger: 'throws', handler: 'throws' }, genuine, 500, 'HANDLER_FAILED', true],
+  ['logger throws, on a hung token store', { logger: 'throws', store: 'hangs' }, genuine, 503, 'DEPENDENCY_TIMEOUT'],
+  ['logger throws, on a failing token store', { logger: 'throws', store: 'rejects null-prototype object' }, genuine, 500, 'HANDLER_FAILED'],
+  ['logger and onError throw, on a hung handler', { logger: 'throws', onError: 'throws', handler: 'hangs' }, genuine, 500, 'HANDLER_FAILED', true],
   ['logger throws, on a genuine delivery', { logger: 'throws' }, genuine, 200, undefined],
 ];
 
