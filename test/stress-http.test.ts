@@ -16,7 +16,7 @@ import { createReceiver, type B24Event } from '@b24hooks/core';
 import { watchCrashes } from './support/crash-watch.js';
 import { resources, settledTo } from './support/resources.js';
 import { exchange, type Outcome } from './support/http-exchange.js';
-import { HOOK_PATH, HOOK_SERVER_TARGETS, type HookServerTarget } from './support/hook-servers.js';
+import { HOOK_PATH, HOOK_SERVER_TARGETS, ROUTE_TARGETS, type HookServerTarget } from './support/hook-servers.js';
 import { createRandom } from './php/generate.js';
 import { createRequestGenerator, FAIL_ID, SECRETS, STRESS_ROBOT, TOKEN, type StressRequest } from './support/stress-requests.js';
 
@@ -154,7 +154,7 @@ async function load(target: HookServerTarget, until: { requests: number } | { se
 
 const summary = (tally: Tally) => [...tally.byStatus].sort().map(([status, n]) => `${status}:${n}`).join(' ');
 
-describe.each(HOOK_SERVER_TARGETS.map((target) => [target.name, target] as const))('HTTP stress through %s', (_name, target) => {
+describe.each([...HOOK_SERVER_TARGETS, ...ROUTE_TARGETS].map((target) => [target.name, target] as const))('HTTP stress through %s', (_name, target) => {
   let started = 0;
   beforeEach(() => void (started = Date.now()));
   afterEach((context) => {

@@ -18,16 +18,16 @@ export const HOOK_PATH = '/b24';
 
 export interface HookServerTarget {
   name: string;
-  /** Nest's guard: the app's route is the handler, so events reach `route` instead of `on()` handlers. */
-  routeIsHandler: boolean;
-  /** `route` is what the guarded route does with the event (ignored where the receiver dispatches). */
+  /**
+   * `route` is what the app's own route does with the event where it is the handler (Nest's guard,
+   * `respond: false`); elsewhere the receiver dispatches to its `on()` handlers.
+   */
   start(receiver: Receiver, route: (event: B24Event) => void): Promise<TrackedServer>;
 }
 
 function expressTarget(name: string, express: typeof express5): HookServerTarget {
   return {
     name,
-    routeIsHandler: false,
     start(receiver) {
       const app = express();
       app.use(HOOK_PATH, expressHooks(receiver));
@@ -36,10 +36,47 @@ function expressTarget(name: string, express: typeof express5): HookServerTarget
   };
 }
 
+/**
+ * `respond: false`: the app's route is the handler and answers; refusals reach Express's own
+ * error handler (`next(err)`, the status set), robot calls are still answered by core.
+ */
+function expressRouteTarget(name: string, express: typeof express5): HookServerTarget {
+  return {
+    name: `${name}, respond: false`,
+    start(receiver, route) {
+      const app = express();
+      app.use(HOOK_PATH, expressHooks(receiver, { respond: false }), (req, res) => {
+        route(req.b24event!);
+        res.json({ ok: true });
+      });
+      return listenTracked(app);
+    },
+  };
+}
+
+function koaRouteTarget(name: string, Koa: typeof Koa3): HookServerTarget {
+  return {
+    name: `${name}, respond: false`,
+    start(receiver, route) {
+      const app = new Koa();
+      app.silent = true;
+      const hook = koaHooks(receiver, { respond: false });
+      app.use((ctx, next) =>
+        ctx.path === HOOK_PATH
+          ? hook(ctx, async () => {
+              route(ctx.state.b24event!);
+              ctx.body = { ok: true };
+            })
+          : next(),
+      );
+      return listenTracked(app.callback());
+    },
+  };
+}
+
 function koaTarget(name: string, Koa: typeof Koa3): HookServerTarget {
   return {
     name,
-    routeIsHandler: false,
     start(receiver) {
       const app = new Koa();
       app.silent = true;
@@ -52,7 +89,6 @@ function koaTarget(name: string, Koa: typeof Koa3): HookServerTarget {
 
 const nestTargets: HookServerTarget[] = NEST_MODES.map((mode) => ({
   name: `Nest ${NEST_VERSION}, ${mode}`,
-  routeIsHandler: mode === 'guard',
   async start(receiver, route) {
     const app = await createHookApp(mode, 'bodyParser: false', [{ path: HOOK_PATH, receiver, handle: route }]);
     const server = await listenTracked(app.getHttpAdapter().getInstance());
@@ -75,5 +111,9 @@ export const HOOK_SERVER_TARGETS: readonly HookServerTarget[] =
     ? nestTargets
     : [expressTarget('Express 4', express4), expressTarget('Express 5', express5), koaTarget('Koa 2', Koa2), koaTarget('Koa 3', Koa3), ...nestTargets];
 
-/** Express and Koa only, for the fault table and the install race. */
+/** Express and Koa only, answering themselves, for the fault table and the install race. */
 export const PLAIN_TARGETS: readonly HookServerTarget[] = HOOK_SERVER_TARGETS.filter((target) => !target.name.startsWith('Nest'));
+
+/** The app answers (`respond: false`): the same statuses, the frameworks' own error bodies. */
+export const ROUTE_TARGETS: readonly HookServerTarget[] =
+  NEST_MAJOR === 11 ? [] : [expressRouteTarget('Express 4', express4), expressRouteTarget('Express 5', express5), koaRouteTarget('Koa 2', Koa2), koaRouteTarget('Koa 3', Koa3)];
