@@ -16,7 +16,7 @@ import { HOOK_PATH, PLAIN_TARGETS } from './support/hook-servers.js';
 import { FORGED, SECRETS, TOKEN } from './support/stress-requests.js';
 import type { TrackedServer } from './support/tracked-server.js';
 
-const LIMIT_MS = 150;
+const LIMIT_MS = 80;
 const ANSWER_WITHIN_MS = 3_000;
 const NEW_TOKEN = 'n3wp0rt4lt0k3nn3wp0rt4lt0k3n0001';
 
@@ -167,7 +167,7 @@ describe.each(PLAIN_TARGETS.map((target) => [target.name, target] as const))('fa
     expect(parsed).toEqual(code ? { error: { code, message: expect.any(String) } } : { ok: true });
     if (told) expect(rig.told).toBe(1);
     // Let late work (a hung handler's onError, a late rejection) settle while the fault is still on.
-    await sleep(50);
+    await sleep(20);
     rig.fault = undefined;
     const next = await exchange(server.url, HOOK_PATH, post(genuine()), agent, ANSWER_WITHIN_MS);
     expect(next).toMatchObject({ kind: 'answer', status: 200, text: '{"ok":true}' });
