@@ -15,7 +15,7 @@ export function nest11Project(workspaceAlias: ReadonlyArray<{ find: RegExp; repl
     },
     test: {
       name: 'nest11',
-      include: ['packages/nestjs/test/**/*.test.ts', 'examples/nest-app/test/**/*.test.ts', 'test/conformance-nest.test.ts', 'test/conformance-timeout.test.ts'],
+      include: ['packages/nestjs/test/**/*.test.ts', 'examples/nest-app/test/**/*.test.ts', 'test/conformance-nest.test.ts', 'test/conformance-timeout.test.ts', 'test/stress-http.test.ts'],
       pool: 'forks',
       testTimeout: 30_000,
       hookTimeout: 60_000,
