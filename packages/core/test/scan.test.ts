@@ -45,6 +45,16 @@ const KEYS = [
   'even',
   '+event',
   '%20auth%5Bmember_id%5D',
+  // Pairs shorter than `event`, read in place without a search.
+  'a',
+  'e',
+  'ev',
+  'eve',
+  'a_9',
+  'a+',
+  'e%',
+  'a%5B',
+  'evenx',
 ];
 
 describe('scanCredentials', () => {

@@ -38,11 +38,11 @@ export function scanCredentials(body: string): Credentials {
       if (!NOT_AMPERSAND.test(body)) break;
       start = NOT_AMPERSAND.lastIndex - 1;
     }
-    let end = body.indexOf('&', start);
-    if (end === -1) end = length;
+    const end = pairEnd(body, start, length);
     const first = body.charCodeAt(start);
     // a, e, %, +, space: every other first character decodes to a key none of the three can be.
-    if (first === 0x61 || first === 0x65 || first === 0x25 || first === 0x2b || first === 0x20) {
+    // A pair shorter than `event` whose key is plain characters is its own decoding, none of them.
+    if ((first === 0x61 || first === 0x65) ? !isShortPlainKey(body, start, end) : first === 0x25 || first === 0x2b || first === 0x20) {
       // One search per `=`, not per pair: pairs without one would rescan the rest of the body each.
       if (equals !== -1 && equals < start) equals = body.indexOf('=', start);
       const keyEnd = equals === -1 || equals > end ? end : equals;
@@ -66,6 +66,23 @@ export function scanCredentials(body: string): Credentials {
   if (event !== undefined) credentials.event = event;
   return credentials;
 }
+
+/**
+ * Where the pair from `start` ends: a search costs ~7 ns a call, more than reading a few
+ * characters, so short pairs (`a&a&…`, a million of them in 1 MiB) are read in place.
+ */
+function pairEnd(body: string, start: number, length: number): number {
+  let end = start + 1;
+  const near = Math.min(length, start + SHORT_PAIR);
+  while (end < near && body.charCodeAt(end) !== 0x26) end++;
+  if (end === near && end < length && body.charCodeAt(end) !== 0x26) {
+    end = body.indexOf('&', end);
+    if (end === -1) end = length;
+  }
+  return end;
+}
+
+const SHORT_PAIR = 8;
 
 function valueAt(body: string, from: number, to: number): string | undefined {
   if (from === -1) return undefined;
@@ -113,6 +130,17 @@ const CANONICAL_MEMBER = 'auth%5Bmember_id%5D';
 /** Letters, digits and `_`: characters that decode to themselves and are no bracket, space or NUL. */
 function isPlain(code: number): boolean {
   return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || (code >= 0x30 && code <= 0x39) || code === 0x5f;
+}
+
+/** The pair `body[start, end)` is shorter than `event` and its key (up to any `=`) is plain characters. */
+function isShortPlainKey(body: string, start: number, end: number): boolean {
+  if (end - start >= 5) return false;
+  for (let at = start; at < end; at++) {
+    const code = body.charCodeAt(at);
+    if (code === 0x3d) return true;
+    if (!isPlain(code)) return false;
+  }
+  return true;
 }
 
 /** The end of the run of plain characters from `at`, at most `limit`. */
