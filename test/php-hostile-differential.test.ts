@@ -98,6 +98,9 @@ const HOSTILE: Record<string, string> = {
   'keys of brackets': Array.from({ length: 200 }, (_, i) => `k${i}${'['.repeat(300)}`).join('&'),
   'keys of escapes and spaces': Array.from({ length: 200 }, (_, i) => `k${i}${'%5B+.'.repeat(60)}=${'+%'.repeat(50)}`).join('&'),
   'long mangled names': Array.from({ length: 50 }, (_, i) => `${' . '.repeat(100)}${i}[x]=1`).join('&'),
+  // Leading spaces of names are dropped before decoding: runs of each spelling, then what follows.
+  'names after long runs of spaces': [' ', '+', '%20', '+%20 ', '%2', '%20%'].map((unit, i) => `${unit.repeat(3000)}${['', 'a', '[x]', '%00y', '.b[c]', 'd[]'][i]}=${unit.repeat(50)}`).join('&'),
+  'short pairs': `${fill('a&').slice(0, 20_000)}${fill('+&').slice(0, 20_000)}${fill('e=&').slice(0, 20_000)}ab&e=%20&a+=1&+a=2&%20&+&event`,
   'a long value with every escape': `v=${Array.from({ length: 256 }, (_, byte) => `%${byte.toString(16).padStart(2, '0')}`).join('').repeat(1).replace(/%[89a-f][0-9a-f]/g, '%C3%A9')}${fill('%2B+')}`,
 };
 

@@ -1,4 +1,4 @@
-import { decodeComponent } from '../form/decode.js';
+import { decodeComponent, skipSpaces } from '../form/decode.js';
 
 /** What a body says about who sent it, read without building the tree. */
 export interface Credentials {
@@ -10,7 +10,6 @@ export interface Credentials {
 
 const TOKEN_KEY = 'auth[application_token]';
 const NOT_AMPERSAND = /[^&]/g;
-const LEADING_SPACES = /(?:\+|%20| )*/y;
 const MEMBER_KEY = 'auth[member_id]';
 
 /**
@@ -184,9 +183,7 @@ interface KeyStart {
 
 function phpKeyStart(raw: string): KeyStart | undefined {
   // Leading spaces (`+`, `%20`, ` `) are dropped by PHP: skip them raw, however many.
-  LEADING_SPACES.lastIndex = 0;
-  LEADING_SPACES.test(raw);
-  const from = LEADING_SPACES.lastIndex;
+  const from = skipSpaces(raw, 0);
   let cut = Math.min(raw.length, from + DECIDING_CHARS);
   let text = decoded(raw.slice(from, cut));
   // A cut through a multi-byte escape does not decode: back off to an earlier escape.
