@@ -71,12 +71,9 @@ export function parseForm(body: string | Uint8Array, limits?: FormLimits): FormO
       // PHP drops a name's leading spaces once decoded; as `+`, ` ` or `%20` they decode to
       // nothing else, so they are dropped before decoding, however many.
       const name = startsWithSpace(text, start) ? skipSpaces(text, start) : start;
-      if (keyEnd === end) {
-        if (name < keyEnd) registerVariable(root, decodeComponent(text.slice(name, end)), '', maxDepth);
-      } else {
-        const value = decodeComponent(text.slice(equals + 1, end));
-        if (name < keyEnd) registerVariable(root, decodeComponent(text.slice(name, equals)), value, maxDepth);
-      }
+      // Decoding errors come before any registration error, as when the key was decoded first.
+      const value = keyEnd === end ? '' : decodeComponent(text.slice(equals + 1, end));
+      if (name < keyEnd) registerVariable(root, decodeComponent(text.slice(name, keyEnd)), value, maxDepth);
     }
     start = end + 1;
   }

@@ -4,12 +4,19 @@ import { tooDeep } from './limits.js';
 import type { FormList, FormObject, FormValue } from './types.js';
 
 /**
- * A PHP array while it is being filled: insertion order, integer-key bookkeeping for `a[]`, and
- * the list-or-map decision `json_encode` makes. JS objects cannot do this themselves, since they
- * reorder integer-like keys.
+ * A PHP array while it is being filled: integer-key bookkeeping for `a[]`, and the list-or-map
+ * decision `json_encode` makes from insertion order. The values go straight into the object that
+ * becomes the result: a JS object orders its keys as the result does whatever the insertion order
+ * (integer-like keys first, ascending, then the rest as inserted), so only the arrays nested in it
+ * are swapped for their plain values at the end, and a 1,490-field map is never copied.
  */
 export class PhpArray {
-  readonly entries = new Map<string, PhpArray | string>();
+  private readonly object: Record<string, PhpArray | string> = {};
+  /** Keys that were given an array, each once per time: their values are swapped at the end. */
+  private arrays: string[] | undefined;
+  /** Whether the keys so far were exactly `0..size-1` in insertion order; `size` counts them while so. */
+  private isList = true;
+  private size = 0;
   /**
    * PHP's `nNextFreeElement`: one past the largest integer key so far, capped at PHP_INT_MAX.
    * A number while keys are short; a bigint once a 16-19 digit key (still a PHP integer) arrives.
@@ -17,7 +24,7 @@ export class PhpArray {
   private nextIndex: number | bigint | undefined;
 
   set(key: string, value: PhpArray | string): void {
-    this.entries.set(key, value);
+    this.store(key, value);
     this.noteIntegerKey(key);
   }
 
@@ -25,15 +32,16 @@ export class PhpArray {
   append(value: PhpArray | string): boolean {
     const next = this.nextIndex ?? 0;
     const key = String(next);
-    if (this.entries.has(key)) return false;
-    this.entries.set(key, value);
+    if (Object.hasOwn(this.object, key)) return false;
+    this.store(key, value);
     this.nextIndex = typeof next === 'bigint' ? (next < PHP_INT_MAX ? next + 1n : PHP_INT_MAX) : next + 1;
     return true;
   }
 
   /** The array stored under `key`, replacing a string there as PHP does. */
   child(key: string): PhpArray {
-    const existing = this.entries.get(key);
+    // Inherited members (`toString`…) are never a PhpArray, so no own-key test is needed.
+    const existing = this.object[key];
     if (existing instanceof PhpArray) return existing;
     const created = new PhpArray();
     this.set(key, created);
@@ -43,6 +51,16 @@ export class PhpArray {
   appendChild(): PhpArray | undefined {
     const created = new PhpArray();
     return this.append(created) ? created : undefined;
+  }
+
+  private store(key: string, value: PhpArray | string): void {
+    // Order matters only while the keys may still make a list: a key already present keeps its place.
+    if (this.isList && !Object.hasOwn(this.object, key)) {
+      if (key !== String(this.size)) this.isList = false;
+      this.size++;
+    }
+    this.object[key] = value;
+    if (typeof value !== 'string') (this.arrays ??= []).push(key);
   }
 
   private noteIntegerKey(key: string): void {
@@ -58,26 +76,22 @@ export class PhpArray {
 
   /** Keys exactly `0..n-1` in insertion order make a list, as PHP's `json_encode` decides. */
   toValue(): FormObject | FormList {
-    let isList = true;
-    let expected = 0;
-    for (const key of this.entries.keys()) {
-      if (key !== String(expected++)) {
-        isList = false;
-        break;
-      }
-    }
-    if (isList) {
-      const list: FormList = [];
-      for (const value of this.entries.values()) list.push(plain(value));
-      return list;
-    }
-    return this.toObject();
+    if (!this.isList) return this.toObject();
+    const list: FormList = [];
+    for (let index = 0; index < this.size; index++) list.push(plain(this.object[index]!));
+    return list;
   }
 
+  /** The result, built in place: call once, when the array is complete. */
   toObject(): FormObject {
-    const object: FormObject = {};
-    for (const [key, value] of this.entries) object[key] = plain(value);
-    return object;
+    const object = this.object as Record<string, FormValue | PhpArray>;
+    if (this.arrays === undefined) return object as FormObject;
+    for (const key of this.arrays) {
+      const value = object[key];
+      // A key given an array, then a string or another array, is listed more than once.
+      if (value instanceof PhpArray) object[key] = value.toValue();
+    }
+    return object as FormObject;
   }
 }
 
