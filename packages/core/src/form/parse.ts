@@ -1,7 +1,7 @@
 import { B24HookError } from '../errors.js';
 import { bytesToText, checkWellFormed, decodeComponent, replaceAscii, skipSpaces, startsWithSpace } from './decode.js';
 import { bodyTooLarge, resolveFormLimits, tooManyParams, type FormLimits } from './limits.js';
-import { PhpArray, registerVariable } from './php-array.js';
+import { PhpArray, registerVariable, registerWrittenKey } from './php-array.js';
 import type { FormObject } from './types.js';
 
 /** Bodies longer than this, with many `+`, get them spaced in one pass instead of part by part. */
@@ -73,7 +73,9 @@ export function parseForm(body: string | Uint8Array, limits?: FormLimits): FormO
       const name = startsWithSpace(text, start) ? skipSpaces(text, start) : start;
       // Decoding errors come before any registration error, as when the key was decoded first.
       const value = keyEnd === end ? '' : decodeComponent(text.slice(equals + 1, end));
-      if (name < keyEnd) registerVariable(root, decodeComponent(text.slice(name, keyEnd)), value, maxDepth);
+      if (name < keyEnd && !registerWrittenKey(root, text, name, keyEnd, value, maxDepth)) {
+        registerVariable(root, decodeComponent(text.slice(name, keyEnd)), value, maxDepth);
+      }
     }
     start = end + 1;
   }

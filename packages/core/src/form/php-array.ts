@@ -153,6 +153,56 @@ function mangleName(name: string, alsoBracket: boolean): string {
   return replaceAscii(name, 0x20, 0x5f, 0x2e, alsoBracket ? 0x5b : -1);
 }
 
+/** Letters, digits, `_` and `-`: name characters that decode to themselves and PHP keeps as they are. */
+function isNameChar(code: number): boolean {
+  return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || (code >= 0x30 && code <= 0x39) || code === 0x5f || code === 0x2d;
+}
+
+/** Past `%5B` / `%5b` (bracket `0x42` B) or `%5D` / `%5d` at `at`, or -1. */
+function escapedBracket(text: string, at: number, letter: number): number {
+  return text.charCodeAt(at) === 0x25 && text.charCodeAt(at + 1) === 0x35 && (text.charCodeAt(at + 2) | 0x20) === letter ? at + 3 : -1;
+}
+
+const OPEN_LETTER = 0x62;
+const CLOSE_LETTER = 0x64;
+
+/**
+ * The key `text[from, to)` as http_build_query writes keys, `name%5Bkey%5D…`: a name of letters,
+ * digits, `_` and `-`, then escaped brackets around keys of characters that decode to themselves
+ * (no `%`, `+`, bracket, space or control character). Such a key is registered from its raw text,
+ * with no decoded copy: the same steps as `registerVariable` on its decoding. Any other key (or
+ * an empty `%5B%5D`) returns false, having changed nothing, for the general path.
+ */
+export function registerWrittenKey(root: PhpArray, text: string, from: number, to: number, value: string, maxDepth: number): boolean {
+  let at = from;
+  while (at < to && isNameChar(text.charCodeAt(at))) at++;
+  if (at === from) return false;
+  const nameEnd = at;
+  // Checked whole before anything is stored, so that a false leaves the array as it was.
+  while (at < to) {
+    const open = escapedBracket(text, at, OPEN_LETTER);
+    if (open === -1) return false;
+    at = open;
+    for (let code = text.charCodeAt(at); at < to && code !== 0x25 && code !== 0x2b && code > 0x20 && code !== 0x5b && code !== 0x5d; code = text.charCodeAt(++at));
+    if (at === open || at >= to) return false;
+    at = escapedBracket(text, at, CLOSE_LETTER);
+    if (at === -1 || at > to) return false;
+  }
+  let target = root;
+  let index = text.slice(from, nameEnd);
+  let depth = 0;
+  for (at = nameEnd; at < to; ) {
+    const start = at + 3;
+    const end = text.indexOf('%', start);
+    if (++depth > maxDepth) throw tooDeep(maxDepth);
+    target = target.child(checkKey(index));
+    index = text.slice(start, end);
+    at = end + 3;
+  }
+  target.set(checkKey(index), value);
+  return true;
+}
+
 /**
  * Stores one decoded `key=value` pair the way PHP's `php_register_variable_ex` does for
  * `parse_str`, except that nesting deeper than `maxDepth` is refused instead of dropped.
