@@ -319,6 +319,7 @@ describe('parseForm: keys written as http_build_query writes them', () => {
     'a[b][c]', 'a[b]', 'a', 'x-y_1[Z]', 'l[0]', 'l[1]', 'm[1]', 'm[0]', 'k[9223372036854775807]', 'k[7]',
     '__proto__[x]', 'a[__proto__]', 'a[b][constructor]', 'prototype', 'a[b][c][d]', 'a[toString]', 'a[hasOwnProperty][x]',
     'a[b][c][d][e][f][g][h][i][j][k]', '__proto__[a][b][c][d][e][f][g][h][i][j][k]', 'a[b][c][d][e][f][g][h][i][j][__proto__]',
+    `a[${'b'.repeat(150)}]`, `a[${'b'.repeat(160)}]`, `${'a'.repeat(300)}[b]`,
   ];
 
   it.each(KEYS)('%s reads, or is refused, as its raw-bracket spelling is', (key) => {

@@ -54,10 +54,11 @@ export class PhpArray {
   }
 
   private store(key: string, value: PhpArray | string): void {
-    // Order matters only while the keys may still make a list: a key already present keeps its place.
-    if (this.isList && !Object.hasOwn(this.object, key)) {
-      if (key !== String(this.size)) this.isList = false;
-      this.size++;
+    // Order matters only while the keys may still make a list: a key already present (one of
+    // `0..size-1`, so short) keeps its place; any other but the next index ends the list.
+    if (this.isList) {
+      if (key === String(this.size)) this.size++;
+      else if (key.length > MAX_INDEX_DIGITS || !Object.hasOwn(this.object, key)) this.isList = false;
     }
     this.object[key] = value;
     if (typeof value !== 'string') (this.arrays ??= []).push(key);
@@ -99,6 +100,8 @@ function plain(value: PhpArray | string): FormValue {
   return typeof value === 'string' ? value : value.toValue();
 }
 
+/** No list index of a PHP array is longer (PHP_INT_MAX has 19 digits). */
+const MAX_INDEX_DIGITS = 19;
 /** Keys this long (sign included) are safe JS integers; longer ones need bigint arithmetic. */
 const MAX_SAFE_DIGITS = 15;
 const PHP_INT_MAX = 9223372036854775807n;
@@ -163,6 +166,8 @@ function escapedBracket(text: string, at: number, letter: number): number {
   return text.charCodeAt(at) === 0x25 && text.charCodeAt(at + 1) === 0x35 && (text.charCodeAt(at + 2) | 0x20) === letter ? at + 3 : -1;
 }
 
+/** Real keys stay far below this; Bitrix24's longest are about 60 characters. */
+const WRITTEN_KEY_CHARS = 160;
 const OPEN_LETTER = 0x62;
 const CLOSE_LETTER = 0x64;
 
@@ -174,6 +179,8 @@ const CLOSE_LETTER = 0x64;
  * an empty `%5B%5D`) returns false, having changed nothing, for the general path.
  */
 export function registerWrittenKey(root: PhpArray, text: string, from: number, to: number, value: string, maxDepth: number): boolean {
+  // Read a character at a time, a long key costs more than the native searches of the general path.
+  if (to - from > WRITTEN_KEY_CHARS) return false;
   let at = from;
   while (at < to && isNameChar(text.charCodeAt(at))) at++;
   if (at === from) return false;
