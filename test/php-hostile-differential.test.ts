@@ -98,6 +98,18 @@ const HOSTILE: Record<string, string> = {
   'keys of brackets': Array.from({ length: 200 }, (_, i) => `k${i}${'['.repeat(300)}`).join('&'),
   'keys of escapes and spaces': Array.from({ length: 200 }, (_, i) => `k${i}${'%5B+.'.repeat(60)}=${'+%'.repeat(50)}`).join('&'),
   'long mangled names': Array.from({ length: 50 }, (_, i) => `${' . '.repeat(100)}${i}[x]=1`).join('&'),
+  // Leading spaces of names are dropped before decoding: runs of each spelling, then what follows.
+  'names after long runs of spaces': [' ', '+', '%20', '+%20 ', '%2', '%20%'].map((unit, i) => `${unit.repeat(3000)}${['', 'a', '[x]', '%00y', '.b[c]', 'd[]'][i]}=${unit.repeat(50)}`).join('&'),
+  'short pairs': `${fill('a&').slice(0, 20_000)}${fill('+&').slice(0, 20_000)}${fill('e=&').slice(0, 20_000)}ab&e=%20&a+=1&+a=2&%20&+&event`,
+  // Keys as http_build_query writes them (registered from their raw text) and their near misses.
+  'written keys and near misses': [
+    'a%5Bb%5D%5Bc%5D=1', 'a%5bb%5d%5Bc%5d=2', 'a%5Bb%5D=3', 'a=4', 'a%5B%5D=5', 'a%5Bb%5D%5B%5D=6', 'a%5Bb%5Dx=7',
+    'a%5Bb%5Dx%5Bc%5D=8', 'a%5Bb=9', 'a%5Bb%5=10', 'a%5Bb%5D%5B=11', 'a%5B+b%5D=12', 'a%5Bb+c%5D=13', 'a%5B%41%5D=14',
+    'a%5Bb%20c%5D=15', 'x-y_1%5BZ%5D=16', 'x.y%5Bz%5D=17', 'x%5B%D0%B9%5D=18', 'x%5Bй%5D=19', 'x%5B7%5D=20',
+    'x%5B0%5D=21', 'x%5B1%5D=22', 'l%5B0%5D=a', 'l%5B1%5D=b', 'm%5B1%5D=a', 'm%5B0%5D=b', 'a%5Bb%5D=24', 'a%5Bb%5D%5Bc%5D=25',
+    'k%5B9223372036854775807%5D=26', 'k%5B%5D=27', 'a%5Bb%5D%5Bc%5D%5Bd%5D%5Be%5D%5Bf%5D=28', 'q%5Ba%5Bb%5D=29',
+    'q%5Ba%5Db%5D=30', 'q%5Ba%5D%5D=31', 'q%5B%5Ba%5D=32', 'a%5Bb%5D=33&a=34&a%5Bb%5D=35',
+  ].join('&'),
   'a long value with every escape': `v=${Array.from({ length: 256 }, (_, byte) => `%${byte.toString(16).padStart(2, '0')}`).join('').repeat(1).replace(/%[89a-f][0-9a-f]/g, '%C3%A9')}${fill('%2B+')}`,
 };
 

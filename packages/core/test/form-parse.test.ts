@@ -305,3 +305,34 @@ describe('parseForm: limits', () => {
     }
   });
 });
+
+describe('parseForm: keys written as http_build_query writes them', () => {
+  /** The result, or the refusal's message: escaped keys take a path of their own, raw ones the general one. */
+  const outcome = (body: string, limits?: { maxDepth?: number }) => {
+    try {
+      return { result: parseForm(body, limits) };
+    } catch (error) {
+      return { refused: (error as Error).message };
+    }
+  };
+  const KEYS = [
+    'a[b][c]', 'a[b]', 'a', 'x-y_1[Z]', 'l[0]', 'l[1]', 'm[1]', 'm[0]', 'k[9223372036854775807]', 'k[7]',
+    '__proto__[x]', 'a[__proto__]', 'a[b][constructor]', 'prototype', 'a[b][c][d]', 'a[toString]', 'a[hasOwnProperty][x]',
+    'a[b][c][d][e][f][g][h][i][j][k]', '__proto__[a][b][c][d][e][f][g][h][i][j][k]', 'a[b][c][d][e][f][g][h][i][j][__proto__]',
+    `a[${'b'.repeat(150)}]`, `a[${'b'.repeat(160)}]`, `${'a'.repeat(300)}[b]`,
+  ];
+
+  it.each(KEYS)('%s reads, or is refused, as its raw-bracket spelling is', (key) => {
+    const escaped = key.replaceAll('[', '%5B').replaceAll(']', '%5D');
+    const lower = key.replaceAll('[', '%5b').replaceAll(']', '%5d');
+    for (const limits of [undefined, { maxDepth: 2 }]) {
+      for (const [write, raw] of [
+        [`${escaped}=v`, `${key}=v`],
+        [`${lower}`, `${key}`],
+        [`${escaped}=1&a=2&${escaped}=3&${lower}[]=4`, `${key}=1&a=2&${key}=3&${key}[]=4`],
+      ] as const) {
+        expect(outcome(write, limits), write).toStrictEqual(outcome(raw, limits));
+      }
+    }
+  });
+});

@@ -45,6 +45,25 @@ const KEYS = [
   'even',
   '+event',
   '%20auth%5Bmember_id%5D',
+  // Pairs shorter than `event`, read in place without a search.
+  'a',
+  'e',
+  'ev',
+  'eve',
+  'a_9',
+  'a+',
+  'e%',
+  'a%5B',
+  'evenx',
+  'abcde',
+  'abcdefg',
+  'abcdefgh',
+  'evenT',
+  '%65vent',
+  '++event',
+  'ev%65nt',
+  'e+',
+  '%',
 ];
 
 describe('scanCredentials', () => {
@@ -58,5 +77,15 @@ describe('scanCredentials', () => {
     const body = `${'auth%5Bmember_id%5D&'.repeat(500)}auth%5Bmember_id%5D=m&${'ab&'.repeat(500)}event=E&${'e&'.repeat(500)}event`;
     expect(scanCredentials(body)).toEqual(parsed(body));
     expect(scanCredentials(body)).toEqual({ memberId: 'm', event: '' });
+  });
+
+  it('reads the event among short pairs of every length, escaped or not', () => {
+    for (const key of ['event', '%65vent', '+event', 'e%76ent', 'ev%65nt', '++event', '%20event']) {
+      for (const filler of ['a&', 'ab&', 'abcd&', 'abcdefg&', 'e=&', 'abcde=f&']) {
+        const body = `${filler.repeat(50)}${key}=E&${filler.repeat(50)}`;
+        expect(scanCredentials(body), body).toEqual(parsed(body));
+        expect(scanCredentials(body).event, key).toBe('E');
+      }
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { B24HookError } from '../errors.js';
-import { bytesToText, checkWellFormed, decodeComponent, replaceAscii } from './decode.js';
+import { bytesToText, checkWellFormed, decodeComponent, replaceAscii, skipSpaces, startsWithSpace } from './decode.js';
 import { bodyTooLarge, resolveFormLimits, tooManyParams, type FormLimits } from './limits.js';
-import { PhpArray, registerVariable } from './php-array.js';
+import { PhpArray, registerVariable, registerWrittenKey } from './php-array.js';
 import type { FormObject } from './types.js';
 
 /** Bodies longer than this, with many `+`, get them spaced in one pass instead of part by part. */
@@ -14,7 +14,11 @@ const NOT_AMPERSAND = /[^&]/g;
  */
 function manyPluses(text: string): boolean {
   let budget = text.length >> 5;
-  for (let at = text.indexOf('+'); at !== -1; at = text.indexOf('+', at + 1)) if (--budget < 0) return true;
+  for (let at = text.indexOf('+'); at !== -1; at = text.indexOf('+', at)) {
+    if (--budget < 0) return true;
+    // A run that starts a name is skipped undecoded by the loop below: it needs no spacing.
+    at = at === 0 || text.charCodeAt(at - 1) === 0x26 ? skipSpaces(text, at) : at + 1;
+  }
   return false;
 }
 
@@ -63,15 +67,14 @@ export function parseForm(body: string | Uint8Array, limits?: FormLimits): FormO
       if (++params > maxParams) throw tooManyParams(maxParams);
       // One search per `=`, not per pair: a body whose pairs have none would rescan its rest each time.
       if (equals !== -1 && equals < start) equals = text.indexOf('=', start);
-      if (equals === -1 || equals > end) {
-        registerVariable(root, decodeComponent(text.slice(start, end)), '', maxDepth);
-      } else {
-        registerVariable(
-          root,
-          decodeComponent(text.slice(start, equals)),
-          decodeComponent(text.slice(equals + 1, end)),
-          maxDepth,
-        );
+      const keyEnd = equals === -1 || equals > end ? end : equals;
+      // PHP drops a name's leading spaces once decoded; as `+`, ` ` or `%20` they decode to
+      // nothing else, so they are dropped before decoding, however many.
+      const name = startsWithSpace(text, start) ? skipSpaces(text, start) : start;
+      // Decoding errors come before any registration error, as when the key was decoded first.
+      const value = keyEnd === end ? '' : decodeComponent(text.slice(equals + 1, end));
+      if (name < keyEnd && !registerWrittenKey(root, text, name, keyEnd, value, maxDepth)) {
+        registerVariable(root, decodeComponent(text.slice(name, keyEnd)), value, maxDepth);
       }
     }
     start = end + 1;

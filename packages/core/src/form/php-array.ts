@@ -4,12 +4,19 @@ import { tooDeep } from './limits.js';
 import type { FormList, FormObject, FormValue } from './types.js';
 
 /**
- * A PHP array while it is being filled: insertion order, integer-key bookkeeping for `a[]`, and
- * the list-or-map decision `json_encode` makes. JS objects cannot do this themselves, since they
- * reorder integer-like keys.
+ * A PHP array while it is being filled: integer-key bookkeeping for `a[]`, and the list-or-map
+ * decision `json_encode` makes from insertion order. The values go straight into the object that
+ * becomes the result: a JS object orders its keys as the result does whatever the insertion order
+ * (integer-like keys first, ascending, then the rest as inserted), so only the arrays nested in it
+ * are swapped for their plain values at the end, and a 1,490-field map is never copied.
  */
 export class PhpArray {
-  readonly entries = new Map<string, PhpArray | string>();
+  private readonly object: Record<string, PhpArray | string> = {};
+  /** Keys that were given an array, each once per time: their values are swapped at the end. */
+  private arrays: string[] | undefined;
+  /** Whether the keys so far were exactly `0..size-1` in insertion order; `size` counts them while so. */
+  private isList = true;
+  private size = 0;
   /**
    * PHP's `nNextFreeElement`: one past the largest integer key so far, capped at PHP_INT_MAX.
    * A number while keys are short; a bigint once a 16-19 digit key (still a PHP integer) arrives.
@@ -17,7 +24,7 @@ export class PhpArray {
   private nextIndex: number | bigint | undefined;
 
   set(key: string, value: PhpArray | string): void {
-    this.entries.set(key, value);
+    this.store(key, value);
     this.noteIntegerKey(key);
   }
 
@@ -25,15 +32,16 @@ export class PhpArray {
   append(value: PhpArray | string): boolean {
     const next = this.nextIndex ?? 0;
     const key = String(next);
-    if (this.entries.has(key)) return false;
-    this.entries.set(key, value);
+    if (Object.hasOwn(this.object, key)) return false;
+    this.store(key, value);
     this.nextIndex = typeof next === 'bigint' ? (next < PHP_INT_MAX ? next + 1n : PHP_INT_MAX) : next + 1;
     return true;
   }
 
   /** The array stored under `key`, replacing a string there as PHP does. */
   child(key: string): PhpArray {
-    const existing = this.entries.get(key);
+    // Inherited members (`toString`…) are never a PhpArray, so no own-key test is needed.
+    const existing = this.object[key];
     if (existing instanceof PhpArray) return existing;
     const created = new PhpArray();
     this.set(key, created);
@@ -43,6 +51,17 @@ export class PhpArray {
   appendChild(): PhpArray | undefined {
     const created = new PhpArray();
     return this.append(created) ? created : undefined;
+  }
+
+  private store(key: string, value: PhpArray | string): void {
+    // Order matters only while the keys may still make a list: a key already present (one of
+    // `0..size-1`, so short) keeps its place; any other but the next index ends the list.
+    if (this.isList) {
+      if (key === String(this.size)) this.size++;
+      else if (key.length > MAX_INDEX_DIGITS || !Object.hasOwn(this.object, key)) this.isList = false;
+    }
+    this.object[key] = value;
+    if (typeof value !== 'string') (this.arrays ??= []).push(key);
   }
 
   private noteIntegerKey(key: string): void {
@@ -58,26 +77,22 @@ export class PhpArray {
 
   /** Keys exactly `0..n-1` in insertion order make a list, as PHP's `json_encode` decides. */
   toValue(): FormObject | FormList {
-    let isList = true;
-    let expected = 0;
-    for (const key of this.entries.keys()) {
-      if (key !== String(expected++)) {
-        isList = false;
-        break;
-      }
-    }
-    if (isList) {
-      const list: FormList = [];
-      for (const value of this.entries.values()) list.push(plain(value));
-      return list;
-    }
-    return this.toObject();
+    if (!this.isList) return this.toObject();
+    const list: FormList = [];
+    for (let index = 0; index < this.size; index++) list.push(plain(this.object[index]!));
+    return list;
   }
 
+  /** The result, built in place: call once, when the array is complete. */
   toObject(): FormObject {
-    const object: FormObject = {};
-    for (const [key, value] of this.entries) object[key] = plain(value);
-    return object;
+    const object = this.object as Record<string, FormValue | PhpArray>;
+    if (this.arrays === undefined) return object as FormObject;
+    for (const key of this.arrays) {
+      const value = object[key];
+      // A key given an array, then a string or another array, is listed more than once.
+      if (value instanceof PhpArray) object[key] = value.toValue();
+    }
+    return object as FormObject;
   }
 }
 
@@ -85,6 +100,8 @@ function plain(value: PhpArray | string): FormValue {
   return typeof value === 'string' ? value : value.toValue();
 }
 
+/** No list index of a PHP array is longer (PHP_INT_MAX has 19 digits). */
+const MAX_INDEX_DIGITS = 19;
 /** Keys this long (sign included) are safe JS integers; longer ones need bigint arithmetic. */
 const MAX_SAFE_DIGITS = 15;
 const PHP_INT_MAX = 9223372036854775807n;
@@ -137,6 +154,60 @@ function isCSpace(code: number): boolean {
 function mangleName(name: string, alsoBracket: boolean): string {
   if (!alsoBracket && name.indexOf(' ') === -1 && name.indexOf('.') === -1) return name;
   return replaceAscii(name, 0x20, 0x5f, 0x2e, alsoBracket ? 0x5b : -1);
+}
+
+/** Letters, digits, `_` and `-`: name characters that decode to themselves and PHP keeps as they are. */
+function isNameChar(code: number): boolean {
+  return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || (code >= 0x30 && code <= 0x39) || code === 0x5f || code === 0x2d;
+}
+
+/** Past `%5B` / `%5b` (bracket `0x42` B) or `%5D` / `%5d` at `at`, or -1. */
+function escapedBracket(text: string, at: number, letter: number): number {
+  return text.charCodeAt(at) === 0x25 && text.charCodeAt(at + 1) === 0x35 && (text.charCodeAt(at + 2) | 0x20) === letter ? at + 3 : -1;
+}
+
+/** Real keys stay far below this; Bitrix24's longest are about 60 characters. */
+const WRITTEN_KEY_CHARS = 160;
+const OPEN_LETTER = 0x62;
+const CLOSE_LETTER = 0x64;
+
+/**
+ * The key `text[from, to)` as http_build_query writes keys, `name%5Bkey%5D…`: a name of letters,
+ * digits, `_` and `-`, then escaped brackets around keys of characters that decode to themselves
+ * (no `%`, `+`, bracket, space or control character). Such a key is registered from its raw text,
+ * with no decoded copy: the same steps as `registerVariable` on its decoding. Any other key (or
+ * an empty `%5B%5D`) returns false, having changed nothing, for the general path.
+ */
+export function registerWrittenKey(root: PhpArray, text: string, from: number, to: number, value: string, maxDepth: number): boolean {
+  // Read a character at a time, a long key costs more than the native searches of the general path.
+  if (to - from > WRITTEN_KEY_CHARS) return false;
+  let at = from;
+  while (at < to && isNameChar(text.charCodeAt(at))) at++;
+  if (at === from) return false;
+  const nameEnd = at;
+  // Checked whole before anything is stored, so that a false leaves the array as it was.
+  while (at < to) {
+    const open = escapedBracket(text, at, OPEN_LETTER);
+    if (open === -1) return false;
+    at = open;
+    for (let code = text.charCodeAt(at); at < to && code !== 0x25 && code !== 0x2b && code > 0x20 && code !== 0x5b && code !== 0x5d; code = text.charCodeAt(++at));
+    if (at === open || at >= to) return false;
+    at = escapedBracket(text, at, CLOSE_LETTER);
+    if (at === -1 || at > to) return false;
+  }
+  let target = root;
+  let index = text.slice(from, nameEnd);
+  let depth = 0;
+  for (at = nameEnd; at < to; ) {
+    const start = at + 3;
+    const end = text.indexOf('%', start);
+    if (++depth > maxDepth) throw tooDeep(maxDepth);
+    target = target.child(checkKey(index));
+    index = text.slice(start, end);
+    at = end + 3;
+  }
+  target.set(checkKey(index), value);
+  return true;
 }
 
 /**
