@@ -3,9 +3,6 @@
  * an Express app whose receiver hands off to a BullMQ queue on a real Redis; a worker runs the
  * robot handler and answers the portal with bizproc.event.send through the real REST client.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import express from 'express';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createQueue, type B24Queue } from '@b24hooks/bullmq';
@@ -15,6 +12,7 @@ import { createRestFactory } from '@b24hooks/rest';
 import { createFakePortal, type FakePortal } from '@b24hooks/testing';
 import { listen, type RunningTarget } from './conformance/targets/types.js';
 import { freePort, startRedisServer, type RedisServer } from './support/redis-server.js';
+import { FAST_WORKER, tempDir, waitFor } from '../packages/bullmq/test/helpers.js';
 
 const FIND_DEAL = defineRobot({
   code: 'find_deal',
@@ -22,7 +20,6 @@ const FIND_DEAL = defineRobot({
   properties: { phone: { type: 'string', required: true } },
   returnProperties: { dealId: { type: 'int' }, found: { type: 'bool' } },
 });
-const FAST_WORKER = { lockDuration: 1000, stalledInterval: 500, drainDelay: 1 } as const;
 
 let redis: RedisServer;
 let portal: FakePortal;
@@ -73,16 +70,6 @@ function workerReceiver(handler: (call: B24RobotCall<any>) => unknown) {
     .onRobot(FIND_DEAL, handler as never)
     .onError((error, _event, call) => void errors.push({ message: error.message, code: call?.code, logLines: portal.bizproc.log.length }));
   return { receiver, errors };
-}
-
-async function waitFor<T>(probe: () => T | Promise<T>, what: string, ms = 10_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 describe('robot calls with handoff: answered 200 once queued, handled and answered by a worker', () => {
@@ -235,8 +222,8 @@ describe('robot calls with handoff: answered 200 once queued, handled and answer
 
   it('Redis down with spill: { dir }: 200 once journaled, then the worker replies when Redis is back', async () => {
     const own = await startRedisServer();
-    const dir = mkdtempSync(join(tmpdir(), 'b24hooks-robot-spill-'));
-    closers.push(async () => rmSync(dir, { recursive: true, force: true }));
+    const { dir, remove } = tempDir();
+    closers.push(async () => remove());
     closers.push(() => own.stop());
     await own.stop();
     const queue = queueFor({ connection: own.url, spill: { dir }, enqueueTimeoutMs: 300 });
