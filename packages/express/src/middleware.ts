@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   adapterSettings,
   answeredBefore,
+  answersItself,
   handleIncoming,
   settleHandled,
   type B24AdapterOptions,
@@ -45,8 +46,7 @@ export function b24hooks(receiver: Receiver, options?: B24HooksExpressOptions): 
   function answer(req: B24ExpressRequest, res: B24ExpressResponse, next: B24ExpressNext, result: B24HandleResult): void {
     // Something else (a timeout middleware) already answered: writing again would throw.
     if (answeredBefore(receiver, res, result)) return;
-    // A robot call was answered by its onRobot handler in core: the app's route handles events only.
-    if (respond || result.robotCall) {
+    if (answersItself(respond, result)) {
       res.status(result.status).json(result.body);
     } else if (result.error) {
       next(result.error);

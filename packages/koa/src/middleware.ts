@@ -2,6 +2,7 @@ import type { DefaultContext, DefaultState, Middleware } from 'koa';
 import {
   adapterSettings,
   answeredBefore,
+  answersItself,
   handleIncoming,
   settleHandled,
   type B24AdapterOptions,
@@ -39,8 +40,7 @@ export function b24hooks(receiver: Receiver, options?: B24HooksKoaOptions): B24K
     );
     // Something else (a timeout middleware) already answered: Koa would drop what is set now.
     if (answeredBefore(receiver, ctx.res, result)) return;
-    // A robot call was answered by its onRobot handler in core: the app's route handles events only.
-    if (respond || result.robotCall) {
+    if (answersItself(respond, result)) {
       ctx.status = result.status;
       ctx.body = result.body;
       return;

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { answeredBefore, handleIncoming, settleHandled, type Receiver } from '@b24hooks/core';
+import { answeredBefore, answersItself, handleIncoming, settleHandled, type Receiver } from '@b24hooks/core';
 import { B24_EVENT_PROPERTY, B24_RECEIVER } from './constants.js';
 import { B24AnsweredException, B24RefusalException } from './refusal.js';
 import { incomingSource, type NestHttpRequest } from './request.js';
@@ -29,8 +29,7 @@ export class B24EventGuard implements CanActivate {
     // Answered meanwhile (a timeout): the route must not run, nor the refusal be written.
     if (answeredBefore(this.receiver, { headersSent: httpAdapter.isHeadersSent(res) }, result)) return false;
     if (result.error) throw new B24RefusalException(result.error, httpAdapter);
-    // A robot call was answered by its onRobot handler in core: the guarded route handles events only.
-    if (result.robotCall) throw new B24AnsweredException(result.body, result.status, httpAdapter);
+    if (answersItself(false, result)) throw new B24AnsweredException(result.body, result.status, httpAdapter);
     const event = result.event!;
     req[B24_EVENT_PROPERTY] = event;
     res.once('finish', () => void settleHandled(this.receiver, event, res.statusCode));

@@ -31,6 +31,15 @@ export function adapterSettings(receiver: Receiver, options: B24AdapterOptions |
 }
 
 /**
+ * Whether the adapter writes core's answer itself rather than handing the event (or the refusal)
+ * to the app's route. A robot call is always answered here: its `onRobot` handler already ran in
+ * core, and the app's route (`respond: false`, Nest's guard) handles events only.
+ */
+export function answersItself(respond: boolean, result: B24HandleResult): boolean {
+  return respond || result.robotCall !== undefined;
+}
+
+/**
  * With `respond: false`, once the app answered: a 2xx means the app took the event, so an
  * `ONAPPUNINSTALL`'s portal is forgotten as `receive()` would do after its handlers. Never
  * throws: the answer is already on its way, so a failing token store goes to the logger.
