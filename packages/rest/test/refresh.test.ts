@@ -44,6 +44,18 @@ describe('OAuth refresh on expired_token', () => {
     expect(portal.callsOf('crm.deal.get').at(-1)!.auth).toMatchObject({ accessToken: portal.tokens.accessToken });
   });
 
+  it('an access token the portal calls invalid_token is refreshed the same way, once', async () => {
+    const event = eventOf(portal);
+    const b24 = createRestClient({
+      auth: { ...event, auth: { ...event.auth, accessToken: 'not-a-token-of-this-portal' } },
+      app: portal.app,
+      oauthServer: portal.oauthServer,
+    });
+    expect(await b24.call('crm.deal.get', { id: 7 })).toMatchObject({ ID: '7' });
+    expect(portal.refreshes).toHaveLength(1);
+    expect(portal.callsOf('crm.deal.get').map((call) => call.error ?? 'ok')).toEqual(['invalid_token', 'ok']);
+  });
+
   it('a store or onRefresh that fails does not lose the new tokens: the calls go on, the failure is logged', async () => {
     const warnings: string[] = [];
     const broken: CredentialStore = { get: async () => undefined, set: async () => { throw new Error('store down'); }, delete: async () => {} };
