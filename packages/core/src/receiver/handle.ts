@@ -5,11 +5,11 @@ import type { RobotDispatcher } from '../robots/dispatch.js';
 import type { B24RobotCall } from '../robots/types.js';
 import { handleRobotCall } from '../robots/handle-robot.js';
 import { isRobotCallForm } from '../robots/to-robot-call.js';
-import { lastValue, scanCredentials } from '../verify/scan.js';
-import type { PortalTokens, TokenVerifier } from '../verify/verify.js';
+import { type Credentials, lastValue, scanAuth, scanAuthBytes, scanCredentials } from '../verify/scan.js';
+import type { PortalTokens, Precheck, TokenVerifier } from '../verify/verify.js';
 import { describeError } from './deadline.js';
 import { type B24Handoff, handOff } from './handoff.js';
-import { bodyText, checkRequestLine, normalizeObject, parseText } from './request-body.js';
+import { type BodyKind, bodyText, checkedBytes, checkRequestLine, normalizeObject, parseText } from './request-body.js';
 import type { B24HandleOptions, B24HandleResult, B24Logger, B24Request, Receiver } from './types.js';
 
 export interface PipelineParts {
@@ -74,34 +74,80 @@ async function handOffAndForget(parts: PipelineParts, event: B24Event, receivedA
   });
 }
 
-/** Reads, checks and verifies the request: the event (or robot call), or a `B24HookError`. */
-async function verifiedEvent(parts: PipelineParts, request: B24Request, seen: Seen): Promise<B24Event | { robot: FormObject; looked: PortalTokens | undefined }> {
+/** What the synchronous first look at a request learned, for the rest of the pipeline. */
+interface Screened {
+  kind: BodyKind;
+  /** The body as sent, read from the request once. */
+  body: unknown;
+  /** The raw body as text, once it was converted (a Buffer's refusal never needs it). */
+  text?: string | undefined;
+  /** A raw body's bytes, checked to be UTF-8 but not yet converted. */
+  bytes?: Buffer | undefined;
+  /** The token store's precheck, still to be awaited. */
+  pending?: { credentials: Credentials; precheck: Promise<Precheck> };
+  looked?: PortalTokens | undefined;
+}
+
+/**
+ * Request line, body size and, for a raw form body, the token precheck, without any await: a
+ * request that cannot pass (a forged token, above all) is answered before the pipeline starts.
+ * Returns the refusal, or what the rest of the pipeline needs.
+ */
+function screen(parts: PipelineParts, request: B24Request, seen: Seen): B24HookError | Screened {
   if (request === null || typeof request !== 'object') {
-    throw new B24HookError('METHOD_NOT_ALLOWED', 'receiver.handle needs a request { method, contentType, body }.');
+    return new B24HookError('METHOD_NOT_ALLOWED', 'receiver.handle needs a request { method, contentType, body }.');
   }
   const kind = checkRequestLine(request.method, request.contentType);
-  if (kind instanceof B24HookError) throw kind;
-  const limits = parts.receiver.limits;
+  if (kind instanceof B24HookError) return kind;
   const body = request.body;
+  if (typeof body !== 'string' && !(body instanceof Uint8Array)) return { kind, body };
+  const limits = parts.receiver.limits;
+  if (kind !== 'form') return { kind, body, text: bodyText(body, limits) };
+  const verifier = parts.verifier;
+  // With a store an install may still pass on a mismatch, which the event name decides: the store
+  // path reads all three. Static tokens need only the two the body's tail holds.
+  let text: string | undefined;
+  let bytes: Buffer | undefined;
+  let credentials: Credentials | undefined;
+  if (typeof body === 'string') {
+    text = bodyText(body, limits);
+  } else {
+    bytes = checkedBytes(body, limits);
+    if (!verifier.usesStore) credentials = scanAuthBytes(bytes);
+    if (credentials === undefined) text = bytes.toString('utf8');
+  }
+  credentials ??= verifier.usesStore ? scanCredentials(text!) : scanAuth(text!);
+  const checked = verifier.precheck(credentials);
+  if (checked instanceof Promise) return { kind, body, text, pending: { credentials, precheck: checked } };
+  if (checked.refusal) return refusedOnScan(parts, checked.refusal, credentials, text ?? bytes!, seen);
+  return { kind, body, text, bytes, looked: checked.looked };
+}
+
+/** Notes what the log line tells of a request refused on its scanned credentials. */
+function refusedOnScan(parts: PipelineParts, refusal: B24HookError, credentials: Credentials, raw: string | Buffer, seen: Seen): B24HookError {
+  seen.memberId = credentials.memberId;
+  // Read only for the log line, so a forged request costs no more than the scan.
+  if (parts.logger) {
+    const text = typeof raw === 'string' ? raw : raw.toString('utf8');
+    seen.event = parts.verifier.usesStore ? credentials.event : scanCredentials(text).event;
+    seen.domain = lastValue(text, 'auth%5Bdomain%5D=');
+  }
+  return refusal;
+}
+
+/** Verifies what `screen` let through: the event (or robot call), or a `B24HookError`. */
+async function verifiedEvent(parts: PipelineParts, screened: Screened, seen: Seen): Promise<B24Event | { robot: FormObject; looked: PortalTokens | undefined }> {
+  const limits = parts.receiver.limits;
+  const { kind, body, pending } = screened;
+  let looked = screened.looked;
   let form: FormObject;
-  let looked: PortalTokens | undefined;
+  if (pending !== undefined) {
+    const { refusal, looked: scanned } = await pending.precheck;
+    if (refusal) throw refusedOnScan(parts, refusal, pending.credentials, screened.text!, seen);
+    looked = scanned;
+  }
   if (typeof body === 'string' || body instanceof Uint8Array) {
-    const text = bodyText(body, limits);
-    if (kind === 'form') {
-      const credentials = scanCredentials(text);
-      const { refusal, looked: scanned } = await parts.verifier.precheck(credentials);
-      looked = scanned;
-      if (refusal) {
-        seen.memberId = credentials.memberId;
-        // Read only for the log line, so a forged request costs no more than the scan.
-        if (parts.logger) {
-          seen.event = credentials.event;
-          seen.domain = lastValue(text, 'auth%5Bdomain%5D=');
-        }
-        throw refusal;
-      }
-    }
-    form = parseText(text, kind, limits);
+    form = parseText(screened.text ?? screened.bytes!.toString('utf8'), kind, limits);
   } else {
     form = normalizeObject(body, limits);
   }
@@ -110,17 +156,46 @@ async function verifiedEvent(parts: PipelineParts, request: B24Request, seen: Se
   return parts.verifier.verify(form, looked);
 }
 
+/** Logs a refusal (4xx) and turns it into the answer; `onError` is never told of one. */
+function refused(parts: PipelineParts, error: B24HookError, seen: Seen): B24HandleResult {
+  parts.logger?.warn(`b24hooks refused a request: ${error.code}`, { code: error.code, status: error.status, ...seen });
+  return errorResult(error);
+}
+
+/** Every failure becomes an answer: refusals are logged, failures logged and reported. */
+async function failed(parts: PipelineParts, caught: unknown, seen: Seen, handedOff?: B24Event): Promise<B24HandleResult> {
+  const error = asHookError(caught);
+  if (error.status < 500) return refused(parts, error, seen);
+  if (error.code === 'HANDOFF_FAILED') {
+    parts.logger?.error?.('b24hooks could not hand an event off to its queue', { error: describeError(error.cause), ...seen });
+    await parts.reportError(error, handedOff);
+  } else if (!(caught instanceof B24HookError)) {
+    parts.logger?.error?.('b24hooks failed while processing a request', { error: describeError(caught), ...seen });
+    await parts.reportError(caught instanceof Error ? caught : new Error(describeError(caught)));
+  } else if (error.code === 'DEPENDENCY_TIMEOUT') {
+    parts.logger?.error?.(`b24hooks: ${error.message}`, { code: error.code, ...seen });
+  }
+  return errorResult(error);
+}
+
 /** `receiver.handle`: request line, body, token, event, handlers; every failure becomes an answer. */
-export async function handleRequest(
-  parts: PipelineParts,
-  request: B24Request,
-  options?: B24HandleOptions,
-): Promise<B24HandleResult> {
+export function handleRequest(parts: PipelineParts, request: B24Request, options?: B24HandleOptions): Promise<B24HandleResult> {
   const seen: Seen = {};
+  let screened: B24HookError | Screened;
+  try {
+    screened = screen(parts, request, seen);
+  } catch (caught) {
+    return caught instanceof B24HookError && caught.status < 500 ? Promise.resolve(refused(parts, caught, seen)) : failed(parts, caught, seen);
+  }
+  if (screened instanceof B24HookError) return Promise.resolve(refused(parts, screened, seen));
+  return proceed(parts, screened, seen, options);
+}
+
+async function proceed(parts: PipelineParts, screened: Screened, seen: Seen, options?: B24HandleOptions): Promise<B24HandleResult> {
   const receivedAt = new Date();
   let handedOff: B24Event | undefined;
   try {
-    const verified = await verifiedEvent(parts, request, seen);
+    const verified = await verifiedEvent(parts, screened, seen);
     if ('robot' in verified) return await handleRobotCall(parts, verified.robot, verified.looked, receivedAt);
     const event = verified;
     // With dispatch: false the caller's route is the handler; it calls receiver.forget(event) once done.
@@ -134,18 +209,6 @@ export async function handleRequest(
     }
     return { status: 200, body: { ok: true }, event };
   } catch (caught) {
-    const error = asHookError(caught);
-    if (error.status < 500) {
-      parts.logger?.warn(`b24hooks refused a request: ${error.code}`, { code: error.code, status: error.status, ...seen });
-    } else if (error.code === 'HANDOFF_FAILED') {
-      parts.logger?.error?.('b24hooks could not hand an event off to its queue', { error: describeError(error.cause), ...seen });
-      await parts.reportError(error, handedOff);
-    } else if (!(caught instanceof B24HookError)) {
-      parts.logger?.error?.('b24hooks failed while processing a request', { error: describeError(caught), ...seen });
-      await parts.reportError(caught instanceof Error ? caught : new Error(describeError(caught)));
-    } else if (error.code === 'DEPENDENCY_TIMEOUT') {
-      parts.logger?.error?.(`b24hooks: ${error.message}`, { code: error.code, ...seen });
-    }
-    return errorResult(error);
+    return failed(parts, caught, seen, handedOff);
   }
 }

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { B24HookError } from '../errors.js';
 import { bytesToText } from '../form/decode.js';
 import { bodyTooLarge, type ResolvedFormLimits } from '../form/limits.js';
@@ -32,8 +33,19 @@ export function bodyText(body: string | Uint8Array, limits: ResolvedFormLimits):
     if (body.length * 3 > limits.maxBodyBytes && Buffer.byteLength(body) > limits.maxBodyBytes) throw bodyTooLarge(limits.maxBodyBytes);
     return body;
   }
+  return checkedBytes(body, limits).toString('utf8');
+}
+
+/**
+ * Body bytes as a Buffer, refused as `bodyText` refuses them (over the byte limit, then not
+ * UTF-8) but not yet turned into text: a refusal may need only a few of them.
+ */
+export function checkedBytes(body: Uint8Array, limits: ResolvedFormLimits): Buffer {
   if (body.byteLength > limits.maxBodyBytes) throw bodyTooLarge(limits.maxBodyBytes);
-  return bytesToText(body);
+  const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  // bytesToText refuses bytes that are not UTF-8 with the parse's own error.
+  if (!isUtf8(bytes)) bytesToText(bytes);
+  return bytes;
 }
 
 export function parseJson(text: string, limits: ResolvedFormLimits): FormObject {

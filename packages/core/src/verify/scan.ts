@@ -9,6 +9,9 @@ export interface Credentials {
 }
 
 const TOKEN_KEY = 'auth[application_token]';
+/** The two keys as http_build_query writes them. */
+const CANONICAL_TOKEN = 'auth%5Bapplication_token%5D';
+const CANONICAL_MEMBER = 'auth%5Bmember_id%5D';
 const NOT_AMPERSAND = /[^&]/g;
 const MEMBER_KEY = 'auth[member_id]';
 
@@ -21,6 +24,57 @@ const MEMBER_KEY = 'auth[member_id]';
  * space or an escape) are decoded; acceptance always re-checks the parsed body.
  */
 export function scanCredentials(body: string): Credentials {
+  return scanPairs(body, 0, true);
+}
+
+/**
+ * `auth[application_token]` and `auth[member_id]` as `scanCredentials` reads them (no `event`),
+ * read from the body's tail only. PHP keeps the last value of a key, and the scan the last pair
+ * that sets each field: the last pair spelled exactly as http_build_query writes each of the two
+ * (an anchor) overrides every pair before it, so only the pairs from the earlier anchor on can
+ * change either value. Bitrix24 puts the auth block last: a refusal costs two native searches and
+ * a glance at a few pairs, however long the body. Without both anchors the whole body is scanned.
+ */
+export function scanAuth(body: string): Credentials {
+  const token = lastPairStart(body, TOKEN_ANCHOR);
+  const member = token === -1 ? -1 : lastPairStart(body, MEMBER_ANCHOR);
+  return scanPairs(body, member === -1 ? 0 : Math.min(token, member), false);
+}
+
+/**
+ * `scanAuth` of the UTF-8 text of `bytes` (already checked to be UTF-8), converting only the
+ * tail from the earlier anchor: a pair starts after an ASCII `&`, so on a character boundary.
+ * Undefined when the bytes hold no anchor pair: then only the whole text can tell.
+ */
+export function scanAuthBytes(bytes: Buffer): Credentials | undefined {
+  const token = lastPairStartIn(bytes, TOKEN_ANCHOR_BYTES);
+  if (token === -1) return undefined;
+  const member = lastPairStartIn(bytes, MEMBER_ANCHOR_BYTES);
+  if (member === -1) return undefined;
+  return scanPairs(bytes.toString('utf8', Math.min(token, member)), 0, false);
+}
+
+/** An anchor: `&`, a canonical key and its `=` (a pair without one is an empty value, no anchor). */
+const TOKEN_ANCHOR = `&${CANONICAL_TOKEN}=`;
+const MEMBER_ANCHOR = `&${CANONICAL_MEMBER}=`;
+const TOKEN_ANCHOR_BYTES = Buffer.from(TOKEN_ANCHOR, 'latin1');
+const MEMBER_ANCHOR_BYTES = Buffer.from(MEMBER_ANCHOR, 'latin1');
+
+/** Where the last pair starting with `anchor` (less its `&`) starts, or -1. */
+function lastPairStart(body: string, anchor: string): number {
+  const at = body.lastIndexOf(anchor);
+  if (at !== -1) return at + 1;
+  return body.startsWith(anchor.slice(1)) ? 0 : -1;
+}
+
+function lastPairStartIn(bytes: Buffer, needle: Buffer): number {
+  const at = bytes.lastIndexOf(needle);
+  if (at !== -1) return at + 1;
+  return bytes.length >= needle.length - 1 && bytes.compare(needle, 1, needle.length, 0, needle.length - 1) === 0 ? 0 : -1;
+}
+
+/** The scan itself, from the pair starting at `from`; `event` is read only `withEvent`. */
+function scanPairs(body: string, from: number, withEvent: boolean): Credentials {
   // Where the last value of each field is, in the raw body (-1: not seen).
   let tokenFrom = -1;
   let tokenTo = -1;
@@ -30,7 +84,7 @@ export function scanCredentials(body: string): Credentials {
   let eventTo = -1;
   const length = body.length;
   let equals = -2; // not searched yet
-  for (let start = 0; start < length; ) {
+  for (let start = from; start < length; ) {
     // Runs of `&` are empty pairs: one search skips them all.
     if (body.charCodeAt(start) === 0x26) {
       NOT_AMPERSAND.lastIndex = start;
@@ -89,8 +143,10 @@ export function scanCredentials(body: string): Credentials {
   if (token !== undefined) credentials.token = token;
   const memberId = valueAt(body, memberFrom, memberTo);
   if (memberId !== undefined) credentials.memberId = memberId;
-  const event = valueAt(body, eventFrom, eventTo);
-  if (event !== undefined) credentials.event = event;
+  if (withEvent) {
+    const event = valueAt(body, eventFrom, eventTo);
+    if (event !== undefined) credentials.event = event;
+  }
   return credentials;
 }
 
@@ -137,8 +193,6 @@ function fieldOf(body: string, start: number, keyEnd: number): Field | undefined
   return undefined;
 }
 
-const CANONICAL_TOKEN = 'auth%5Bapplication_token%5D';
-const CANONICAL_MEMBER = 'auth%5Bmember_id%5D';
 
 /** Letters, digits and `_`: characters that decode to themselves and are no bracket, space or NUL. */
 function isPlain(code: number): boolean {

@@ -38,8 +38,13 @@ export interface Precheck {
 }
 
 export interface TokenVerifier {
-  /** Refuses a raw body whose scanned credentials cannot pass, before it is parsed. */
-  precheck(credentials: Credentials): Promise<Precheck>;
+  /**
+   * Refuses a raw body whose scanned credentials cannot pass, before it is parsed. Synchronous
+   * when nothing needs looking up (static tokens only), so a refusal waits for nothing.
+   */
+  precheck(credentials: Credentials): Precheck | Promise<Precheck>;
+  /** True when a token store is used: then `precheck` also reads `credentials.event` (installs). */
+  readonly usesStore: boolean;
   verify(form: FormObject, looked?: PortalTokens): Promise<B24Event>;
   /** The same token check, with `build` in place of the event builder (robot calls); never an install. */
   verify<T>(form: FormObject, looked: PortalTokens | undefined, build: (form: FormObject) => T): Promise<T>;
@@ -129,8 +134,11 @@ export function createTokenVerifier(options: VerifyOptions, settings: VerifierSe
   const ask = <T>(what: string, call: () => T | PromiseLike<T>): Promise<T> =>
     withDeadline(call, dependencyMs, () => dependencyTimeout(what, dependencyMs));
 
+  const staticOnly: Expected = { tokens: staticTokens, stored: false };
+  const nothingToSay: Precheck = {};
+
   async function expectedFor(memberId: string): Promise<Expected> {
-    if (store === undefined) return { tokens: staticTokens, stored: false };
+    if (store === undefined) return staticOnly;
     const stored = asList(await ask('token store', () => store.get(memberId))).map(tokenBytes);
     return { tokens: stored.length ? [...staticTokens, ...stored] : staticTokens, stored: stored.length > 0 };
   }
@@ -161,22 +169,25 @@ export function createTokenVerifier(options: VerifyOptions, settings: VerifierSe
     if (!matchesAnyToken(token, now.tokens)) throw refusal(now, true);
   }
 
+  function decide(credentials: Credentials, memberId: string, token: string, expected: Expected): Precheck {
+    if (matchesAnyToken(token, expected.tokens)) return { looked: { memberId, expected, matched: token } };
+    // With a store, installs and updates may still be accepted by the install policy: only the
+    // full path decides those. Without one, no event can pass with another token.
+    if (store !== undefined) {
+      const event = credentials.event;
+      if (event === undefined || INSTALL_EVENTS.has(event.toUpperCase())) return { looked: { memberId, expected } };
+    }
+    return { refusal: refusal(expected, false) };
+  }
+
   return {
-    async precheck(credentials) {
+    usesStore: store !== undefined,
+
+    precheck(credentials) {
       const { memberId, token } = credentials;
-      if (memberId === undefined || token === undefined || token === '') return {};
-      const looked: PortalTokens = { memberId, expected: await expectedFor(memberId) };
-      if (matchesAnyToken(token, looked.expected.tokens)) {
-        looked.matched = token;
-        return { looked };
-      }
-      // With a store, installs and updates may still be accepted by the install policy: only the
-      // full path decides those. Without one, no event can pass with another token.
-      if (store !== undefined) {
-        const event = credentials.event;
-        if (event === undefined || INSTALL_EVENTS.has(event.toUpperCase())) return { looked };
-      }
-      return { refusal: refusal(looked.expected, false) };
+      if (memberId === undefined || token === undefined || token === '') return nothingToSay;
+      if (store === undefined) return decide(credentials, memberId, token, staticOnly);
+      return expectedFor(memberId).then((expected) => decide(credentials, memberId, token, expected));
     },
 
     async verify(form: FormObject, looked?: PortalTokens, robotBuild?: (form: FormObject) => unknown): Promise<never> {
@@ -190,7 +201,7 @@ export function createTokenVerifier(options: VerifyOptions, settings: VerifierSe
       if (!hasMemberId && store !== undefined) {
         throw new B24HookError('INVALID_EVENT', 'auth[member_id] must be present: it says which portal sent the event.');
       }
-      let expected: Expected = { tokens: staticTokens, stored: false };
+      let expected = staticOnly;
       const reused = hasMemberId && looked?.memberId === memberId;
       if (hasMemberId) expected = reused ? looked!.expected : await expectedFor(memberId);
       // Both sides of this `===` are what the request sent: it tells nothing about the secret.
