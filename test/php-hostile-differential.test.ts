@@ -8,6 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseForm, scanCredentials } from '@b24hooks/core';
+import { scanAuth, scanAuthBytes } from '../packages/core/src/verify/scan.js';
 import { startPhpOracle, type PhpOracle } from './php/oracle.js';
 
 const CASES = Number(process.env.B24HOOKS_PHP_SCAN_CASES ?? 1500);
@@ -75,6 +76,28 @@ describe(`the token scan agrees with PHP's parse_str (${CASES} bodies)`, () => {
       if (typeof auth.application_token === 'string') expect(scanned.token, context).toBe(auth.application_token);
       if (typeof auth.member_id === 'string') expect(scanned.memberId, context).toBe(auth.member_id);
       if (typeof parsed.event === 'string') expect(scanned.event, context).toBe(parsed.event);
+      compared++;
+    });
+    expect(compared).toBeGreaterThan(CASES / 2);
+  });
+});
+
+describe(`the tail scan from the canonical anchors agrees with PHP's parse_str (${CASES} bodies)`, () => {
+  it('reads the same token and member id, from text and from bytes, whenever PHP reads a string', async () => {
+    // Each body ends in canonical anchors half the time, so the tail scan starts inside it.
+    const bodies = Array.from({ length: CASES }, () => (rand() < 0.5 ? `${body()}&auth%5Bmember_id%5D=m&auth%5Bapplication_token%5D=t&${body()}` : body()));
+    const answers = await php.parse(bodies);
+    let compared = 0;
+    bodies.forEach((text, index) => {
+      const answer = answers[index]!;
+      if (!answer.ok) return;
+      const parsed = answer.result as { auth?: unknown };
+      const auth = parsed.auth !== null && typeof parsed.auth === 'object' ? (parsed.auth as Record<string, unknown>) : {};
+      const context = `body ${JSON.stringify(text)}`;
+      for (const scanned of [scanAuth(text), scanAuthBytes(Buffer.from(text, 'utf8')) ?? scanAuth(text)]) {
+        if (typeof auth.application_token === 'string') expect(scanned.token, context).toBe(auth.application_token);
+        if (typeof auth.member_id === 'string') expect(scanned.memberId, context).toBe(auth.member_id);
+      }
       compared++;
     });
     expect(compared).toBeGreaterThan(CASES / 2);

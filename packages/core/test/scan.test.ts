@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseForm, scanCredentials } from '../src/index.js';
+import { scanAuth, scanAuthBytes } from '../src/verify/scan.js';
 
 /** What the parse (PHP's reading, per the PHP differential suite) says the three fields are. */
 function parsed(body: string): { token?: unknown; memberId?: unknown; event?: unknown } {
@@ -86,6 +87,82 @@ describe('scanCredentials', () => {
         expect(scanCredentials(body), body).toEqual(parsed(body));
         expect(scanCredentials(body).event, key).toBe('E');
       }
+    }
+  });
+});
+
+/** What scanAuth promises: scanCredentials' token and member id, without the event. */
+function authOf(body: string): { token?: string; memberId?: string } {
+  const { token, memberId } = scanCredentials(body);
+  const out: { token?: string; memberId?: string } = {};
+  if (token !== undefined) out.token = token;
+  if (memberId !== undefined) out.memberId = memberId;
+  return out;
+}
+
+function expectTailScanAgrees(body: string): void {
+  const whole = authOf(body);
+  expect(scanAuth(body), body).toEqual(whole);
+  const fromBytes = scanAuthBytes(Buffer.from(body, 'utf8'));
+  // Undefined only when the bytes hold no anchor pair; then the caller scans the whole text.
+  if (fromBytes !== undefined) expect(fromBytes, body).toEqual(whole);
+  else expect(/(^|&)auth%5Bapplication_token%5D=/.test(body) && /(^|&)auth%5Bmember_id%5D=/.test(body), body).toBe(false);
+}
+
+const TOKEN_PAIR = 'auth%5Bapplication_token%5D=t1';
+const MEMBER_PAIR = 'auth%5Bmember_id%5D=m1';
+
+describe('scanAuth (from the canonical anchors on)', () => {
+  it('reads what the whole scan and the parse read, whichever spelling comes before or after an anchor', () => {
+    for (const key of KEYS) {
+      for (const body of [
+        // A spelling after both anchors decides; one before them is overridden.
+        `${MEMBER_PAIR}&${TOKEN_PAIR}&${key}=v2`,
+        `${key}=v0&${MEMBER_PAIR}&${TOKEN_PAIR}`,
+        `${key}=v0&${MEMBER_PAIR}&${key}=v1&${TOKEN_PAIR}&x=1`,
+        // The token's anchor first, or only one anchor: the scan starts earlier, or at the start.
+        `${TOKEN_PAIR}&${key}=v1&${MEMBER_PAIR}`,
+        `${key}=v0&${TOKEN_PAIR}`,
+        `${MEMBER_PAIR}&${key}=v1`,
+        `event=E&data%5BX%5D=%D0%96&${key}&${MEMBER_PAIR}&${TOKEN_PAIR}&${key}`,
+      ]) {
+        expectTailScanAgrees(body);
+        // Where PHP reads a string (not a nested array), it is what the tail scan read.
+        const { token, memberId } = parsed(body);
+        if (typeof token === 'string') expect(scanAuth(body).token, body).toBe(token);
+        if (typeof memberId === 'string') expect(scanAuth(body).memberId, body).toBe(memberId);
+      }
+    }
+  });
+
+  it('takes only pair starts as anchors, and the body start as one', () => {
+    for (const body of [
+      `x${MEMBER_PAIR}&x${TOKEN_PAIR}&auth[member_id]=m2&auth[application_token]=t2`,
+      `${MEMBER_PAIR}&${TOKEN_PAIR}`,
+      `${TOKEN_PAIR}&${MEMBER_PAIR}`,
+      `data=x%26${MEMBER_PAIR}&${TOKEN_PAIR}`,
+      `&&${MEMBER_PAIR}&&&${TOKEN_PAIR}&&`,
+      `auth%5Bmember_id%5D&${TOKEN_PAIR}&auth%5Bmember_id%5D`,
+      `auth%5Bapplication_token%5D%5B%5D=x&${MEMBER_PAIR}&${TOKEN_PAIR}&auth%5Bapplication_token%5D%5B%5D=y`,
+      `auth=flat&${MEMBER_PAIR}&${TOKEN_PAIR}&auth=flat`,
+      `ts=1&data%5BBOT%5D%5B5%5D%5BAUTH%5D%5Bmember_id%5D=bot&${MEMBER_PAIR}&${TOKEN_PAIR}`,
+    ]) {
+      expectTailScanAgrees(body);
+    }
+    expect(scanAuth(`x${MEMBER_PAIR}&x${TOKEN_PAIR}&auth[member_id]=m2&auth[application_token]=t2`)).toEqual({ memberId: 'm2', token: 't2' });
+  });
+
+  it('agrees with the whole scan on generated bodies, multi-byte text before the anchors included', () => {
+    let state = 15;
+    const rand = () => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return state / 4294967296;
+    };
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
+    const pairs = [...KEYS.map((key) => `${key}=k`), TOKEN_PAIR, MEMBER_PAIR, 'auth%5Bapplication_token%5D=t2', 'auth%5Bmember_id%5D=m2', 'data%5BT%5D=%D0%96+%F0%9F%91%8B', 'msg=Жé👋', ''];
+    for (let i = 0; i < 3000; i++) {
+      const body = Array.from({ length: 1 + Math.floor(rand() * 8) }, () => pick(pairs)).join('&');
+      expectTailScanAgrees(body);
     }
   });
 });
