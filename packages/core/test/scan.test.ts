@@ -152,6 +152,21 @@ describe('scanAuth (from the canonical anchors on)', () => {
     expect(scanAuth(`x${MEMBER_PAIR}&x${TOKEN_PAIR}&auth[member_id]=m2&auth[application_token]=t2`)).toEqual({ memberId: 'm2', token: 't2' });
   });
 
+  it('reads the same across the window where anchors are looked for first (the last 1,024 characters)', () => {
+    const long = `x=${'a'.repeat(1500)}`;
+    for (const key of ['auth%5Bm%65mber_id%5D', 'auth[application_token]', 'auth%5Bmember_id%5D', 'auth%5Bapplication_token%5D', 'x']) {
+      for (const body of [
+        `${MEMBER_PAIR}&${TOKEN_PAIR}&${long}&${key}=v1`,
+        `${MEMBER_PAIR}&${long}&${TOKEN_PAIR}&${key}=v1&${long}`,
+        `${MEMBER_PAIR}&${TOKEN_PAIR}&${long}&auth%5Bmember_id%5D=m2&${key}=v1&${long}&${key}=v2`,
+        `${long}&${MEMBER_PAIR}&${key}=v1&${TOKEN_PAIR}&${long}&${key}=v2&auth%5Bapplication_token%5D=t2`,
+        `${key}=v0&${long}&${MEMBER_PAIR}&${'b=1&'.repeat(300)}${TOKEN_PAIR}`,
+      ]) {
+        expectTailScanAgrees(body);
+      }
+    }
+  });
+
   it('agrees with the whole scan on generated bodies, multi-byte text before the anchors included', () => {
     let state = 15;
     const rand = () => {
@@ -160,8 +175,12 @@ describe('scanAuth (from the canonical anchors on)', () => {
     };
     const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
     const pairs = [...KEYS.map((key) => `${key}=k`), TOKEN_PAIR, MEMBER_PAIR, 'auth%5Bapplication_token%5D=t2', 'auth%5Bmember_id%5D=m2', 'data%5BT%5D=%D0%96+%F0%9F%91%8B', 'msg=Жé👋', ''];
+    // Values that do not decode: the anchor's pair sets no string, and an earlier one must not win.
+    pairs.push('auth%5Bapplication_token%5D=%E0', 'auth%5Bmember_id%5D=%FF');
+    // Long enough that anchors fall on either side of the window searched first.
+    pairs.push(`y=${'b'.repeat(700)}`);
     for (let i = 0; i < 3000; i++) {
-      const body = Array.from({ length: 1 + Math.floor(rand() * 8) }, () => pick(pairs)).join('&');
+      const body = Array.from({ length: 1 + Math.floor(rand() * 10) }, () => pick(pairs)).join('&');
       expectTailScanAgrees(body);
     }
   });

@@ -30,28 +30,35 @@ export function scanCredentials(body: string): Credentials {
 /**
  * `auth[application_token]` and `auth[member_id]` as `scanCredentials` reads them (no `event`),
  * read from the body's tail only. PHP keeps the last value of a key, and the scan the last pair
- * that sets each field: the last pair spelled exactly as http_build_query writes each of the two
- * (an anchor) overrides every pair before it, so only the pairs from the earlier anchor on can
- * change either value. Bitrix24 puts the auth block last: a refusal costs two native searches and
- * a glance at a few pairs, however long the body. Without both anchors the whole body is scanned.
+ * that sets each field: a pair spelled exactly as http_build_query writes the key (an anchor)
+ * overrides every pair before it, so only the pairs from an anchor on can change that field. Bitrix24 ends the body with the auth block, `member_id` before `application_token`: the
+ * scan from the member id's anchor finds both, and a refusal costs one native search and a glance
+ * at a few pairs, however long the body. When no pair from there on sets the token, the scan
+ * starts again from the token's anchor, or from the start of the body without one.
  */
 export function scanAuth(body: string): Credentials {
-  const token = lastPairStart(body, TOKEN_ANCHOR);
-  const member = token === -1 ? -1 : lastPairStart(body, MEMBER_ANCHOR);
-  return scanPairs(body, member === -1 ? 0 : Math.min(token, member), false);
+  const member = anchorPairStart(body, MEMBER_ANCHOR);
+  if (member !== -1) {
+    const tail = tailFrom(body, member);
+    if (tail.token !== undefined) return tail;
+  }
+  const token = anchorPairStart(body, TOKEN_ANCHOR);
+  return token === -1 || member === -1 ? scanPairs(body, 0, false) : tailFrom(body, Math.min(token, member));
 }
 
 /**
  * `scanAuth` of the UTF-8 text of `bytes` (already checked to be UTF-8), converting only the
- * tail from the earlier anchor: a pair starts after an ASCII `&`, so on a character boundary.
- * Undefined when the bytes hold no anchor pair: then only the whole text can tell.
+ * tail from an anchor: a pair starts after an ASCII `&`, so on a character boundary. Undefined
+ * when the bytes lack an anchor the scan needs: then only the whole text can tell.
  */
 export function scanAuthBytes(bytes: Buffer): Credentials | undefined {
-  const token = lastPairStartIn(bytes, TOKEN_ANCHOR_BYTES);
-  if (token === -1) return undefined;
-  const member = lastPairStartIn(bytes, MEMBER_ANCHOR_BYTES);
+  const member = anchorPairStartIn(bytes, MEMBER_ANCHOR_BYTES);
   if (member === -1) return undefined;
-  return scanPairs(bytes.toString('utf8', Math.min(token, member)), 0, false);
+  const tail = tailFrom(bytes.toString('utf8', member), 0);
+  if (tail.token !== undefined) return tail;
+  const token = anchorPairStartIn(bytes, TOKEN_ANCHOR_BYTES);
+  if (token === -1) return undefined;
+  return token < member ? tailFrom(bytes.toString('utf8', token), 0) : tail;
 }
 
 /** An anchor: `&`, a canonical key and its `=` (a pair without one is an empty value, no anchor). */
@@ -60,15 +67,26 @@ const MEMBER_ANCHOR = `&${CANONICAL_MEMBER}=`;
 const TOKEN_ANCHOR_BYTES = Buffer.from(TOKEN_ANCHOR, 'latin1');
 const MEMBER_ANCHOR_BYTES = Buffer.from(MEMBER_ANCHOR, 'latin1');
 
-/** Where the last pair starting with `anchor` (less its `&`) starts, or -1. */
-function lastPairStart(body: string, anchor: string): number {
-  const at = body.lastIndexOf(anchor);
+/**
+ * Any anchor pair will do, not only the last: the scan from it reads the last value whatever
+ * follows. The first in the body's last characters is found with a forward search (V8's
+ * `lastIndexOf` compares at every position; `indexOf` skips); before them, the last one.
+ */
+const TAIL_WINDOW = 1024;
+
+/** Where a pair starting with `anchor` (less its `&`) starts, or -1: the last one, or one near the end. */
+function anchorPairStart(body: string, anchor: string): number {
+  const window = body.length - TAIL_WINDOW;
+  let at = body.indexOf(anchor, window > 0 ? window : 0);
+  if (at === -1 && window > 0) at = body.lastIndexOf(anchor, window);
   if (at !== -1) return at + 1;
   return body.startsWith(anchor.slice(1)) ? 0 : -1;
 }
 
-function lastPairStartIn(bytes: Buffer, needle: Buffer): number {
-  const at = bytes.lastIndexOf(needle);
+function anchorPairStartIn(bytes: Buffer, needle: Buffer): number {
+  const window = bytes.length - TAIL_WINDOW;
+  let at = bytes.indexOf(needle, window > 0 ? window : 0);
+  if (at === -1 && window > 0) at = bytes.lastIndexOf(needle, window);
   if (at !== -1) return at + 1;
   return bytes.length >= needle.length - 1 && bytes.compare(needle, 1, needle.length, 0, needle.length - 1) === 0 ? 0 : -1;
 }
@@ -137,17 +155,69 @@ function scanPairs(body: string, from: number, withEvent: boolean): Credentials 
     }
     start = end + 1;
   }
-  // Only the last value of each is decoded: a body repeating the key costs no decoding per repeat.
-  const credentials: Credentials = {};
-  const token = valueAt(body, tokenFrom, tokenTo);
-  if (token !== undefined) credentials.token = token;
-  const memberId = valueAt(body, memberFrom, memberTo);
-  if (memberId !== undefined) credentials.memberId = memberId;
+  const credentials = authAt(body, tokenFrom, tokenTo, memberFrom, memberTo);
   if (withEvent) {
     const event = valueAt(body, eventFrom, eventTo);
     if (event !== undefined) credentials.event = event;
   }
   return credentials;
+}
+
+/** Only the last value of each is decoded: a body repeating the key costs no decoding per repeat. */
+function authAt(body: string, tokenFrom: number, tokenTo: number, memberFrom: number, memberTo: number): Credentials {
+  const credentials: Credentials = {};
+  const token = valueAt(body, tokenFrom, tokenTo);
+  if (token !== undefined) credentials.token = token;
+  const memberId = valueAt(body, memberFrom, memberTo);
+  if (memberId !== undefined) credentials.memberId = memberId;
+  return credentials;
+}
+
+/**
+ * `scanPairs(body, from, false)` for a tail as http_build_query writes it, read a pair per
+ * search: each pair is the canonical token or member id, or one `scanPairs` passes over on its
+ * first characters (its first is none of `a`, `%`, `+` and a space, or it starts with `auth%5B`
+ * and a plain character other than `a` and `m`: `auth[user_id]`, `auth[refresh_token]`…).
+ * Undefined at any other pair: the general scan decides then.
+ */
+function canonicalTail(body: string, from: number): Credentials | undefined {
+  let tokenFrom = -1;
+  let tokenTo = -1;
+  let memberFrom = -1;
+  let memberTo = -1;
+  const length = body.length;
+  for (let start = from; start < length; ) {
+    let end = body.indexOf('&', start);
+    if (end === -1) end = length;
+    // Empty and one-character pairs set nothing.
+    if (end - start > 1) {
+      const first = body.charCodeAt(start);
+      // Comparing slices: startsWith at an offset costs several times more in V8.
+      if (first === 0x61) {
+        if (body.slice(start, start + 7) !== 'auth%5B') return undefined;
+        const leaf = body.charCodeAt(start + 7);
+        if (leaf === 0x61 || leaf === 0x6d) {
+          const key = leaf === 0x61 ? CANONICAL_TOKEN : CANONICAL_MEMBER;
+          const keyEnd = start + key.length;
+          if (keyEnd > end || (keyEnd < end && body.charCodeAt(keyEnd) !== 0x3d) || body.slice(start, keyEnd) !== key) return undefined;
+          const value = keyEnd === end ? end : keyEnd + 1;
+          if (leaf === 0x61) (tokenFrom = value), (tokenTo = end);
+          else (memberFrom = value), (memberTo = end);
+        } else if (!isPlain(leaf)) {
+          return undefined;
+        }
+      } else if (first === 0x25 || first === 0x2b || first === 0x20) {
+        return undefined;
+      }
+    }
+    start = end + 1;
+  }
+  return authAt(body, tokenFrom, tokenTo, memberFrom, memberTo);
+}
+
+/** The token and member id from the pair at `from` on: as written, or else as PHP reads them. */
+function tailFrom(body: string, from: number): Credentials {
+  return canonicalTail(body, from) ?? scanPairs(body, from, false);
 }
 
 /** Pairs up to this long are read a character at a time, longer ones searched. */
