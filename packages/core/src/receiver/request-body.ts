@@ -12,7 +12,7 @@ const FORM_TYPE = 'application/x-www-form-urlencoded';
 
 /** Refuses what is not a POST of a form (or JSON) before any body is read. */
 export function checkRequestLine(method: unknown, contentType: unknown): BodyKind | B24HookError {
-  if (typeof method !== 'string' || method.toUpperCase() !== 'POST') {
+  if (method !== 'POST' && (typeof method !== 'string' || method.toUpperCase() !== 'POST')) {
     return new B24HookError('METHOD_NOT_ALLOWED', 'Bitrix24 delivers events with POST; this endpoint accepts only POST.');
   }
   // Bitrix24 sends exactly this header: the common case skips splitting and lower-casing.
