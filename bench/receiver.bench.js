@@ -19,6 +19,8 @@ const BATCH = 100;
 const TOKEN = fullAuth().application_token;
 const FORM = 'application/x-www-form-urlencoded';
 const receiver = createReceiver({ token: TOKEN });
+// A refusal's log line names the claimed event and domain: with a logger they are read too.
+const logged = createReceiver({ token: TOKEN, logger: { warn() {} } });
 const post = (body) => ({ method: 'POST', contentType: FORM, body });
 const forge = (body) => body.replaceAll(`application_token%5D=${TOKEN}`, 'application_token%5D=forged00000000000000000000000000');
 
@@ -52,6 +54,7 @@ const TASKS = {
   'parseForm (forged body)': [(body) => parseForm(body), 'forged', 1],
   'handle: forged refused': [refuse, 'forged', 1],
   [`handle: forged ×${BATCH}`]: [batched(refuse), 'forged', BATCH],
+  'handle: forged, logger': [(body) => logged.handle(post(body)), 'forged', 1],
   'handle: genuine': [(body) => receiver.handle(post(body)), 'genuine', 1],
   'qs + compare: genuine': [handWritten, 'genuine', 1],
   'floor: async 2 searches': [floor, 'forged', 1],
