@@ -33,10 +33,13 @@ function handWritten(body) {
 }
 
 const PREBUILT = { status: 401, body: { error: { code: 'TOKEN_MISMATCH', message: 'floor' } } };
+const ANCHORS = ['&auth%5Bapplication_token%5D=', '&auth%5Bmember_id%5D='];
+const ANCHOR_BYTES = ANCHORS.map((anchor) => Buffer.from(anchor));
 /** The floor of an async refusal: find the two anchors, answer with a result built once. */
 async function floor(body) {
-  body.lastIndexOf('&auth%5Bapplication_token%5D=');
-  body.lastIndexOf('&auth%5Bmember_id%5D=');
+  const [token, member] = typeof body === 'string' ? ANCHORS : ANCHOR_BYTES;
+  body.lastIndexOf(token);
+  body.lastIndexOf(member);
   return PREBUILT;
 }
 
