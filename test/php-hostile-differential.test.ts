@@ -123,6 +123,15 @@ const HOSTILE: Record<string, string> = {
   'long mangled names': Array.from({ length: 50 }, (_, i) => `${' . '.repeat(100)}${i}[x]=1`).join('&'),
   // Leading spaces of names are dropped before decoding: runs of each spelling, then what follows.
   'names after long runs of spaces': [' ', '+', '%20', '+%20 ', '%2', '%20%'].map((unit, i) => `${unit.repeat(3000)}${['', 'a', '[x]', '%00y', '.b[c]', 'd[]'][i]}=${unit.repeat(50)}`).join('&'),
+  // Names that start with `+` are passed whole when deciding whether to space the body at once:
+  // above and below that decision, with `+` inside the names and values too.
+  'plus-led names, many pluses in values': Array.from({ length: 400 }, (_, i) => `+k+${i}+[a+b]=+x+${'+y'.repeat(i % 7)}`).join('&'),
+  'plus-led names without values': Array.from({ length: 400 }, (_, i) => `++k+${i}+.${'+'.repeat(i % 5)}`).join('&') + '&v=a+b',
+  // Short texts decode escapes and stray `%` in one pass; long ones take decodeURIComponent.
+  'short texts with stray escapes': [
+    'a%=1', 'b=%4', 'c=%zz', 'd=%%41', 'e%5=x', '%=y', 'f=100%', 'g=%4G%41', 'h%5Bx%5=1', 'i%5B%5%5D=2', 'j=%%%', 'k=%E', 'l=%41%',
+    'm=%7e%7E%', `n=${'%'.repeat(70)}`, `o=${'%4'.repeat(40)}%41`, 'p%2=%2', 'q=%-1%+1',
+  ].join('&'),
   'short pairs': `${fill('a&').slice(0, 20_000)}${fill('+&').slice(0, 20_000)}${fill('e=&').slice(0, 20_000)}ab&e=%20&a+=1&+a=2&%20&+&event`,
   // Keys as http_build_query writes them (registered from their raw text) and their near misses.
   'written keys and near misses': [

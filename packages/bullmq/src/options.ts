@@ -18,6 +18,12 @@ export interface QueueOptions {
   spill?: { dir: string };
   /** How long a delivery may wait for Redis before it is spilled (or refused with 503). Default 2,000 ms. */
   enqueueTimeoutMs?: number;
+  /**
+   * How long `stats()`, `failed()` and `retry()` may wait for Redis before they reject. Default
+   * 5,000 ms. ioredis holds commands while it reconnects, so without a bound they would wait for
+   * as long as Redis is away.
+   */
+  operationTimeoutMs?: number;
   /** How long completed jobs stay in Redis (BullMQ's `removeOnComplete`). Default 24 h, at most 10,000 jobs. */
   keepCompleted?: { age?: number; count?: number };
   /** Told about connection trouble and journal replays (never a token). */

@@ -35,12 +35,22 @@ function positive(value: number | undefined, fallback: number, what: string): nu
   return value;
 }
 
-function timeout(ms: number): { promise: Promise<never>; cancel(): void } {
+function timeout(ms: number, what = 'take the delivery'): { promise: Promise<never>; cancel(): void } {
   let timer: NodeJS.Timeout | undefined;
   const promise = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Redis did not take the delivery within ${ms} ms`)), ms);
+    timer = setTimeout(() => reject(new Error(`Redis did not ${what} within ${ms} ms`)), ms);
   });
   return { promise, cancel: () => clearTimeout(timer) };
+}
+
+/** `work()`, or a rejection once `ms` passed; the command itself stays with ioredis. */
+async function bounded<T>(ms: number, what: string, work: () => Promise<T>): Promise<T> {
+  const limit = timeout(ms, what);
+  try {
+    return await Promise.race([work(), limit.promise]);
+  } finally {
+    limit.cancel();
+  }
 }
 
 /** A BullMQ queue that `createReceiver({ handoff })` puts verified deliveries in. */
@@ -50,6 +60,7 @@ export function createQueue(options: QueueOptions): B24Queue {
   const prefix = options.prefix ?? 'bull';
   const dedupSeconds = positive(options.dedupSeconds, DAY, 'dedupSeconds');
   const enqueueTimeoutMs = positive(options.enqueueTimeoutMs, 2000, 'enqueueTimeoutMs');
+  const operationTimeoutMs = positive(options.operationTimeoutMs, 5000, 'operationTimeoutMs');
   const logger = options.logger;
   const { client, owned } = producerClient(options.connection);
   // Without listeners, connection errors would be thrown as unhandled 'error' events.
@@ -162,17 +173,24 @@ export function createQueue(options: QueueOptions): B24Queue {
       worker.on('closed', () => workers.delete(worker));
       return worker;
     },
-    async stats() {
-      await connected();
-      return queueStats(bullmq, admission);
+    stats() {
+      return bounded(operationTimeoutMs, 'answer queue.stats()', async () => {
+        await connected();
+        return queueStats(bullmq, admission);
+      });
     },
-    async failed({ limit = 50 } = {}) {
-      await connected();
-      return failedJobs(bullmq, limit);
+    failed({ limit = 50 } = {}) {
+      return bounded(operationTimeoutMs, 'answer queue.failed()', async () => {
+        await connected();
+        return failedJobs(bullmq, limit);
+      });
     },
-    async retry() {
-      await connected();
-      return retryFailed(bullmq);
+    retry() {
+      // A retry cut short has moved some jobs; running it again moves the rest.
+      return bounded(operationTimeoutMs, 'finish queue.retry() (jobs moved so far stay moved)', async () => {
+        await connected();
+        return retryFailed(bullmq);
+      });
     },
     get spilled() {
       return journal?.pending ?? 0;

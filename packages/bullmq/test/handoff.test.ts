@@ -94,6 +94,18 @@ describe('createReceiver({ handoff: queue })', () => {
     await queue.close();
   });
 
+  it('rejects stats(), failed() and retry() once operationTimeoutMs passed without Redis, instead of waiting for it', async () => {
+    const queue = createQueue({ connection: `redis://127.0.0.1:${await freePort()}`, name: 'nowhere', operationTimeoutMs: 300 });
+    for (const [what, operation] of [['stats', () => queue.stats()], ['failed', () => queue.failed()], ['retry', () => queue.retry()]] as const) {
+      const started = Date.now();
+      await expect(operation()).rejects.toThrow(new RegExp(`Redis did not .*queue\\.${what}\\(\\).* within 300 ms`));
+      expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+      expect(Date.now() - started).toBeLessThan(2000);
+    }
+    await queue.close();
+    expect(() => createQueue({ connection: server.url, operationTimeoutMs: -1 })).toThrow(/operationTimeoutMs/);
+  });
+
   it('forgets an uninstalled portal where the delivery was verified, not in the worker', async () => {
     const { createMemoryTokenStore } = await import('@b24hooks/core');
     const store = createMemoryTokenStore({ 'member-1': 'portal-token' });

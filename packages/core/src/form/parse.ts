@@ -14,10 +14,20 @@ const NOT_AMPERSAND = /[^&]/g;
  */
 function manyPluses(text: string): boolean {
   let budget = text.length >> 5;
+  let equals = -2; // not searched yet
   for (let at = text.indexOf('+'); at !== -1; at = text.indexOf('+', at)) {
-    if (--budget < 0) return true;
-    // A run that starts a name is skipped undecoded by the loop below: it needs no spacing.
-    at = at === 0 || text.charCodeAt(at - 1) === 0x26 ? skipSpaces(text, at) : at + 1;
+    if (at !== 0 && text.charCodeAt(at - 1) !== 0x26) {
+      if (--budget < 0) return true;
+      at++;
+      continue;
+    }
+    // A run that starts a name is skipped undecoded by the loop below, and the rest of that name
+    // is decoded on its own: neither needs the whole body spaced, so neither is counted. Two
+    // native searches pass the name; skipping the run itself here would read it twice.
+    const ampersand = text.indexOf('&', at);
+    if (equals !== -1 && equals < at) equals = text.indexOf('=', at);
+    const nameEnd = Math.min(ampersand === -1 ? text.length : ampersand, equals === -1 ? text.length : equals);
+    at = nameEnd + 1;
   }
   return false;
 }
