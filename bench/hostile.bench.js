@@ -37,6 +37,10 @@ const BODIES = [
   ["2,000 'a…' pairs without '='", Array.from({ length: 2000 }, (_, i) => `a${i}${'a'.repeat(500)}`).join('&'), FORM],
   ["1 MiB of 'a&' (no '=')", repeat('a&'), FORM],
   ["2,000 keys of 170 '%5B'", keys(2000, '%5B'.repeat(170)), FORM],
+  // Keys the token scan must decode to tell from auth[application_token]: a stray `%`, a byte
+  // that is no UTF-8. The scan decodes at most the parameter limit of them.
+  ["1 MiB of 'auth%5Bapplication_token%5&'", repeat('auth%5Bapplication_token%5&'), FORM],
+  ["1 MiB of 'auth%5Bapplication_token%5D%FF&'", repeat('auth%5Bapplication_token%5D%FF&'), FORM],
   ['deep JSON: {"a": 2,000 [ } (4 KB)', `{"a":${'['.repeat(2000)}${']'.repeat(2000)}}`, 'application/json'],
   ['1 MiB JSON string of \\u escapes', `{"a":"${repeat('\\u0041', FIT - 10)}"}`, 'application/json'],
 ];

@@ -109,6 +109,19 @@ describe('receiver.handle: bodies', () => {
     expect(await answer(post(forged))).toMatchObject({ status: 401, code: 'TOKEN_MISMATCH' });
   });
 
+  it('leaves a body of more keys to decode than the parameter limit to the parse, which refuses it', async () => {
+    // Each key must be decoded to tell it from auth[application_token]: without a bound the scan
+    // would decode all 38,000 of a 1 MiB body (and refuse the forged token spelled with raw
+    // brackets at its end) where the parse refuses the body at its 2,001st parameter.
+    const unit = 'auth%5Bapplication_token%5&';
+    const forged = 'auth[member_id]=m&auth[application_token]=forged';
+    const hostile = `${unit.repeat(Math.floor(1_000_000 / unit.length))}${forged}`;
+    expect(await answer(post(hostile))).toMatchObject({ status: 400, code: 'MALFORMED_BODY' });
+    expect(await answer(post(Buffer.from(hostile)))).toMatchObject({ status: 400, code: 'MALFORMED_BODY' });
+    const withinLimit = `${unit.repeat(1990)}${forged}`;
+    expect(await answer(post(withinLimit))).toMatchObject({ status: 401, code: 'TOKEN_MISMATCH' });
+  });
+
   it('never throws, whatever it is given', async () => {
     for (const body of [null, undefined, 42, 'x', [], Symbol('s')] as unknown[]) {
       const result = await receiver.handle({ method: 'POST', contentType: FORM, body: body as object });

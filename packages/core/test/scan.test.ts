@@ -80,6 +80,18 @@ describe('scanCredentials', () => {
     expect(scanCredentials(body)).toEqual({ memberId: 'm', event: '' });
   });
 
+  it('gives up (reads nothing) past maxParams keys that need decoding, and only then', () => {
+    const undecided = 'auth%5Bapplication_token%5&';
+    const body = `${undecided.repeat(10)}auth%5Bmember_id%5D=m&auth%5Bapplication_token%5D=t`;
+    expect(scanCredentials(body, 10)).toEqual({ memberId: 'm', token: 't' });
+    expect(scanCredentials(body, 9)).toEqual({});
+    expect(scanAuth(`${undecided.repeat(10)}a=1`, 9)).toEqual({});
+    // Keys decided on their raw text cost no decoding and count for nothing, however many.
+    const cheap = `${'auth%5Bdomain%5D=x&p=1&'.repeat(50)}auth%5Bmember_id%5D=m&auth%5Bapplication_token%5D=t`;
+    expect(scanCredentials(cheap, 1)).toEqual({ memberId: 'm', token: 't' });
+    expect(scanAuth(cheap, 1)).toEqual({ memberId: 'm', token: 't' });
+  });
+
   it('reads the event among short pairs of every length, escaped or not', () => {
     for (const key of ['event', '%65vent', '+event', 'e%76ent', 'ev%65nt', '++event', '%20event']) {
       for (const filler of ['a&', 'ab&', 'abcd&', 'abcdefg&', 'e=&', 'abcde=f&']) {

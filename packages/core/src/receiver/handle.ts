@@ -113,10 +113,10 @@ function screen(parts: PipelineParts, request: B24Request, seen: Seen): B24HookE
     text = bodyText(body, limits);
   } else {
     bytes = checkedBytes(body, limits);
-    if (!verifier.usesStore) credentials = scanAuthBytes(bytes);
+    if (!verifier.usesStore) credentials = scanAuthBytes(bytes, limits.maxParams);
     if (credentials === undefined) text = bytes.toString('utf8');
   }
-  credentials ??= verifier.usesStore ? scanCredentials(text!) : scanAuth(text!);
+  credentials ??= verifier.usesStore ? scanCredentials(text!, limits.maxParams) : scanAuth(text!, limits.maxParams);
   const checked = verifier.precheck(credentials);
   if (checked instanceof Promise) return { kind, body, text, pending: { credentials, precheck: checked } };
   if (checked.refusal) return refusedOnScan(parts, checked.refusal, credentials, text ?? bytes!, seen);
@@ -129,7 +129,7 @@ function refusedOnScan(parts: PipelineParts, refusal: B24HookError, credentials:
   // Read only for the log line, so a forged request costs no more than the scan.
   if (parts.logger) {
     const text = typeof raw === 'string' ? raw : raw.toString('utf8');
-    seen.event = parts.verifier.usesStore ? credentials.event : scanCredentials(text).event;
+    seen.event = parts.verifier.usesStore ? credentials.event : scanCredentials(text, parts.receiver.limits.maxParams).event;
     seen.domain = lastValue(text, 'auth%5Bdomain%5D=');
   }
   return refusal;

@@ -23,8 +23,8 @@ const MEMBER_KEY = 'auth[member_id]';
  * parse's refusal too. Only keys that can decode to these (their first character is `a`, `e`, a
  * space or an escape) are decoded; acceptance always re-checks the parsed body.
  */
-export function scanCredentials(body: string): Credentials {
-  return scanPairs(body, 0, true);
+export function scanCredentials(body: string, maxParams = Number.POSITIVE_INFINITY): Credentials {
+  return scanPairs(body, 0, true, maxParams);
 }
 
 /**
@@ -36,14 +36,14 @@ export function scanCredentials(body: string): Credentials {
  * at a few pairs, however long the body. When no pair from there on sets the token, the scan
  * starts again from the token's anchor, or from the start of the body without one.
  */
-export function scanAuth(body: string): Credentials {
+export function scanAuth(body: string, maxParams = Number.POSITIVE_INFINITY): Credentials {
   const member = anchorPairStart(body, MEMBER_ANCHOR);
   if (member !== -1) {
-    const tail = tailFrom(body, member);
+    const tail = tailFrom(body, member, maxParams);
     if (tail.token !== undefined) return tail;
   }
   const token = anchorPairStart(body, TOKEN_ANCHOR);
-  return token === -1 || member === -1 ? scanPairs(body, 0, false) : tailFrom(body, Math.min(token, member));
+  return token === -1 || member === -1 ? scanPairs(body, 0, false, maxParams) : tailFrom(body, Math.min(token, member), maxParams);
 }
 
 /**
@@ -51,14 +51,14 @@ export function scanAuth(body: string): Credentials {
  * tail from an anchor: a pair starts after an ASCII `&`, so on a character boundary. Undefined
  * when the bytes lack an anchor the scan needs: then only the whole text can tell.
  */
-export function scanAuthBytes(bytes: Buffer): Credentials | undefined {
+export function scanAuthBytes(bytes: Buffer, maxParams = Number.POSITIVE_INFINITY): Credentials | undefined {
   const member = anchorPairStartIn(bytes, MEMBER_ANCHOR_BYTES);
   if (member === -1) return undefined;
-  const tail = tailFrom(bytes.toString('utf8', member), 0);
+  const tail = tailFrom(bytes.toString('utf8', member), 0, maxParams);
   if (tail.token !== undefined) return tail;
   const token = anchorPairStartIn(bytes, TOKEN_ANCHOR_BYTES);
   if (token === -1) return undefined;
-  return token < member ? tailFrom(bytes.toString('utf8', token), 0) : tail;
+  return token < member ? tailFrom(bytes.toString('utf8', token), 0, maxParams) : tail;
 }
 
 /** An anchor: `&`, a canonical key and its `=` (a pair without one is an empty value, no anchor). */
@@ -91,8 +91,13 @@ function anchorPairStartIn(bytes: Buffer, needle: Buffer): number {
   return bytes.length >= needle.length - 1 && bytes.compare(needle, 1, needle.length, 0, needle.length - 1) === 0 ? 0 : -1;
 }
 
-/** The scan itself, from the pair starting at `from`; `event` is read only `withEvent`. */
-function scanPairs(body: string, from: number, withEvent: boolean): Credentials {
+/**
+ * The scan itself, from the pair starting at `from`; `event` is read only `withEvent`. A key that
+ * must be decoded to be told apart costs a µs or more (1 MiB of `auth%5Bapplication_token%5&`
+ * holds 38,000 of them): past `maxParams` (the parse's parameter limit) such keys the scan reads nothing (no credentials, so no
+ * refusal), since each is a parameter and the parse refuses a body over its parameter limit anyway.
+ */
+function scanPairs(body: string, from: number, withEvent: boolean, maxParams: number): Credentials {
   // Where the last value of each field is, in the raw body (-1: not seen).
   let tokenFrom = -1;
   let tokenTo = -1;
@@ -102,6 +107,7 @@ function scanPairs(body: string, from: number, withEvent: boolean): Credentials 
   let eventTo = -1;
   const length = body.length;
   let equals = -2; // not searched yet
+  let decodes = 0;
   for (let start = from; start < length; ) {
     // Runs of `&` are empty pairs: one search skips them all.
     if (body.charCodeAt(start) === 0x26) {
@@ -145,7 +151,11 @@ function scanPairs(body: string, from: number, withEvent: boolean): Credentials 
       // One search per `=`, not per pair: pairs without one would rescan the rest of the body each.
       if (equals !== -1 && equals < start) equals = body.indexOf('=', start);
       const keyEnd = equals === -1 || equals > end ? end : equals;
-      const field = fieldOf(body, start, keyEnd);
+      let field = writtenField(body, start, keyEnd);
+      if (field === DECODE) {
+        if (++decodes > maxParams) return {};
+        field = decodedField(body, start, keyEnd);
+      }
       if (field !== undefined) {
         const from = keyEnd === end ? end : keyEnd + 1;
         if (field === 'token') (tokenFrom = from), (tokenTo = end);
@@ -216,8 +226,8 @@ function canonicalTail(body: string, from: number): Credentials | undefined {
 }
 
 /** The token and member id from the pair at `from` on: as written, or else as PHP reads them. */
-function tailFrom(body: string, from: number): Credentials {
-  return canonicalTail(body, from) ?? scanPairs(body, from, false);
+function tailFrom(body: string, from: number, maxParams: number): Credentials {
+  return canonicalTail(body, from) ?? scanPairs(body, from, false, maxParams);
 }
 
 /** Pairs up to this long are read a character at a time, longer ones searched. */
@@ -237,8 +247,11 @@ const DECIDING_CHARS = 3 * TOKEN_KEY.length + 3;
 
 type Field = 'token' | 'memberId' | 'event';
 
-/** The field the key `body[start, keyEnd)` sets, if any. */
-function fieldOf(body: string, start: number, keyEnd: number): Field | undefined {
+/** Returned by `writtenField` for a key only its decoding tells apart. */
+const DECODE = 'decode';
+
+/** The field the key `body[start, keyEnd)` sets, if any, as far as its raw text tells. */
+function writtenField(body: string, start: number, keyEnd: number): Field | undefined | typeof DECODE {
   const raw = keyEnd - start;
   // The spellings http_build_query writes, decided without decoding.
   if (body.startsWith('auth%5B', start)) {
@@ -254,7 +267,11 @@ function fieldOf(body: string, start: number, keyEnd: number): Field | undefined
   } else if (raw === 5 && body.startsWith('event', start)) {
     return 'event';
   }
-  if (cannotBeCredential(body, start, keyEnd)) return undefined;
+  return cannotBeCredential(body, start, keyEnd) ? undefined : DECODE;
+}
+
+/** The field the key `body[start, keyEnd)` sets, if any, once decoded as PHP decodes it. */
+function decodedField(body: string, start: number, keyEnd: number): Field | undefined {
   const key = phpKeyStart(body.slice(start, keyEnd));
   if (key === undefined) return undefined;
   if (key.complete && key.text === 'event') return 'event';
