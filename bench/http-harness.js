@@ -1,10 +1,12 @@
 // What every HTTP bench shares: the deliveries, starting a server in its own process, loading it
-// with autocannon over loopback for BENCH_HTTP_SECONDS (default 4) per delivery, and the tables.
+// with autocannon over loopback for BENCH_HTTP_SECONDS (default 4) per delivery, in interleaved
+// slices, and the tables.
 import autocannon from 'autocannon';
 import { execFileSync, fork } from 'node:child_process';
 import { once } from 'node:events';
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { botMessage, dealUpdate, fullAuth } from './payloads.js';
 
@@ -55,57 +57,75 @@ async function checkAnswers(url, server) {
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-/** One server started once: req/s and CPU per request of every delivery. */
-async function measureOne(server, start) {
-  const { url, pid, stop } = await start(server);
+/**
+ * Pins the servers to the first core and this process (the load generator) to the second, as
+ * `taskset` allows (Linux, 2+ cores; BENCH_HTTP_PIN=0 turns it off): a server that migrates
+ * between cores, or shares one with autocannon, pays for it in CPU time.
+ */
+const PIN = process.env.BENCH_HTTP_PIN !== '0' && availableParallelism() >= 2 && taskset(['-cp', '1', String(process.pid)]);
+function taskset(args) {
   try {
-    await checkAnswers(url, server);
-    await load(url, DELIVERIES[0].body, 1); // warm-up
-    const rates = {};
-    const cpu = {};
-    for (const delivery of DELIVERIES) {
-      const before = cpuMicros(pid);
-      const result = await load(url, delivery.body, SECONDS);
-      const after = cpuMicros(pid);
-      cpu[delivery.name] = before === undefined || after === undefined ? Number.NaN : (after - before) / result.requests.total;
-      const unexpected = result.non2xx - (delivery.status === 200 ? 0 : result.requests.total) + result.errors + result.timeouts;
-      if (unexpected !== 0) throw new Error(`${server}, ${delivery.name}: ${unexpected} unexpected answers or errors`);
-      rates[delivery.name] = result.requests.average;
-    }
-    return { rates, cpu };
-  } finally {
-    stop();
+    execFileSync('taskset', args, { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
   }
+}
+
+/** Req/s and server CPU per request of one delivery, loaded for `seconds`. */
+async function slice(server, { url, pid }, delivery, seconds) {
+  const before = cpuMicros(pid);
+  const result = await load(url, delivery.body, seconds);
+  const after = cpuMicros(pid);
+  const unexpected = result.non2xx - (delivery.status === 200 ? 0 : result.requests.total) + result.errors + result.timeouts;
+  if (unexpected !== 0) throw new Error(`${server}, ${delivery.name}: ${unexpected} unexpected answers or errors`);
+  return { rate: result.requests.average, cpu: before === undefined || after === undefined ? Number.NaN : (after - before) / result.requests.total };
 }
 
 /**
  * Req/s of every server for every delivery: `{ [server]: { [delivery]: number } }`, and the
  * server process's CPU per request in `cpu` (µs, same shape): unlike req/s, it does not depend
- * on how much of the shared cores the load generator and other processes take. With `rounds` > 1
- * every server is measured once per round, in an order rotated each round so that a load that
- * drifts on a shared machine hits every server alike; the figures are medians, and `rounds` keeps
+ * on how much of the shared cores the load generator and other processes take. Every server stays
+ * up while the others are loaded, and each delivery is measured in `rounds` slices of
+ * SECONDS / rounds (at least 1 s) taken in turn, in an order rotated each round, so that a load
+ * that drifts on a shared machine hits every server alike. Figures are medians; `rounds` keeps
  * each round's (`rounds[i].cpu[server][delivery]`) for spreads and paired differences.
  */
 export async function measure(servers, start, { rounds = 1 } = {}) {
-  const taken = [];
-  for (let round = 0; round < rounds; round++) {
-    const order = servers.map((_, index) => servers[(index + round) % servers.length]);
-    const one = { rates: {}, cpu: {} };
-    for (const server of order) {
-      const { rates, cpu } = await measureOne(server, start);
-      one.rates[server] = rates;
-      one.cpu[server] = cpu;
+  const started = [];
+  try {
+    for (const server of servers) {
+      const running = await start(server);
+      started.push(running);
+      if (PIN) taskset(['-cp', '0', String(running.pid)]);
+      await checkAnswers(running.url, server);
     }
-    taken.push(one);
+    // Warm-up: every delivery once, so that no round measures a cold JIT.
+    for (const [index, server] of servers.entries()) for (const delivery of DELIVERIES) await slice(server, started[index], delivery, 1);
+    const taken = Array.from({ length: rounds }, () => ({ rates: {}, cpu: {} }));
+    for (const one of taken) for (const server of servers) [one.rates[server], one.cpu[server]] = [{}, {}];
+    const seconds = Math.max(1, SECONDS / rounds);
+    for (const delivery of DELIVERIES) {
+      for (const [round, one] of taken.entries()) {
+        for (let turn = 0; turn < servers.length; turn++) {
+          const index = (turn + round) % servers.length;
+          const { rate, cpu } = await slice(servers[index], started[index], delivery, seconds);
+          one.rates[servers[index]][delivery.name] = rate;
+          one.cpu[servers[index]][delivery.name] = cpu;
+        }
+      }
+    }
+    const medians = (kind) =>
+      Object.fromEntries(
+        servers.map((server) => [server, Object.fromEntries(DELIVERIES.map(({ name }) => [name, median(taken.map((one) => one[kind][server][name]))]))]),
+      );
+    const results = medians('rates');
+    Object.defineProperty(results, 'cpu', { value: medians('cpu'), enumerable: false });
+    Object.defineProperty(results, 'rounds', { value: taken, enumerable: false });
+    return results;
+  } finally {
+    for (const running of started) running.stop();
   }
-  const medians = (kind) =>
-    Object.fromEntries(
-      servers.map((server) => [server, Object.fromEntries(DELIVERIES.map(({ name }) => [name, median(taken.map((one) => one[kind][server][name]))]))]),
-    );
-  const results = medians('rates');
-  Object.defineProperty(results, 'cpu', { value: medians('cpu'), enumerable: false });
-  Object.defineProperty(results, 'rounds', { value: taken, enumerable: false });
-  return results;
 }
 
 const pad = (text, width) => String(text).padStart(width);

@@ -1,6 +1,6 @@
 // HTTP throughput of a Bitrix24 endpoint, loopback only: each server (http-servers.js) runs in its
 // own process and autocannon loads it for BENCH_HTTP_SECONDS (default 4) per delivery, in
-// BENCH_HTTP_ROUNDS interleaved rounds (default 3). Compares Express and Koa with b24hooks against
+// BENCH_HTTP_ROUNDS interleaved slices (default 5). Compares Express and Koa with b24hooks against
 // the same frameworks with their usual body parser and a hand-written token compare, against
 // node:http + raw-body + qs, and (server CPU per request) against each framework reading the raw
 // bytes. BENCH_BASE=<built worktree of an older commit> adds the b24hooks servers of that build.
@@ -9,7 +9,7 @@ import { CONNECTIONS, SECONDS, benchServers, measure, printCpu, printRates, prin
 import { SERVER_NAMES } from './http-servers.js';
 
 const serverScript = fileURLToPath(new URL('./http-servers.js', import.meta.url));
-const ROUNDS = Number(process.env.BENCH_HTTP_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_HTTP_ROUNDS ?? 5);
 const WITH_B24HOOKS = ['express + b24hooks', 'koa + b24hooks'];
 const CEILINGS = { 'express + b24hooks': 'express, raw bytes searched (ceiling)', 'koa + b24hooks': 'koa, raw bytes searched (ceiling)' };
 

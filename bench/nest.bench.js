@@ -4,7 +4,7 @@
 // the raw bytes and finds the token in them, parsing nothing, is the ceiling: no receiver can be
 // faster than Nest itself. Each server runs in its own process (`node nest.bench.js --serve
 // <name>`), measured by http-harness.js (req/s and server CPU per request, BENCH_HTTP_ROUNDS
-// interleaved rounds, BENCH_BASE for an older build alongside). Plain JS: decorators are applied
+// interleaved slices, BENCH_BASE for an older build alongside). Plain JS: decorators are applied
 // as functions.
 import 'reflect-metadata';
 import { fileURLToPath } from 'node:url';
@@ -74,7 +74,7 @@ const WITH_B24HOOKS = ['nest + b24hooks module route', 'nest + b24hooks guard'];
 if (process.argv[2] === '--serve') {
   await serve(process.argv[3]);
 } else {
-  const rounds = Number(process.env.BENCH_HTTP_ROUNDS ?? 3);
+  const rounds = Number(process.env.BENCH_HTTP_ROUNDS ?? 5);
   const { servers, builds, start } = benchServers(Object.keys(SERVERS), WITH_B24HOOKS, fileURLToPath(import.meta.url), (name) => ['--serve', name]);
   console.log(`NestJS over HTTP, loopback, ${CONNECTIONS} connections, ${SECONDS} s per case, ${rounds} rounds (node ${process.version})`);
   const results = await measure(servers, start, { rounds });
