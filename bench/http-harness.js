@@ -138,15 +138,22 @@ export function printRates(results) {
   }
 }
 
-/** One line a comparison: `[server, against, goal?]`, the ratio per delivery and whether the goal is met. */
+/**
+ * One line a comparison: `[server, against, goal?]`, the ratio per delivery and whether the goal
+ * is met; by req/s, then (when measured) by server CPU per request, `against`'s over `server`'s.
+ */
 export function printRatios(results, comparisons) {
-  console.log('\nratios (goal in brackets)');
-  for (const [server, against, goal] of comparisons) {
-    if (results[server] === undefined || results[against] === undefined) continue;
-    const ratios = DELIVERIES.map((delivery) => results[server][delivery.name] / results[against][delivery.name]);
-    const verdict = goal === undefined ? '' : `  [≥ ${goal}×] ${ratios.every((ratio) => ratio >= goal) ? 'met' : 'NOT met'}`;
-    console.log(`${`${server} / ${against}`.padEnd(64)}${ratios.map((ratio) => pad(`${ratio.toFixed(2)}×`, 8)).join('')}${verdict}`);
-  }
+  const line = (title, ratioOf) => {
+    console.log(`\n${title}`);
+    for (const [server, against, goal] of comparisons) {
+      if (results[server] === undefined || results[against] === undefined) continue;
+      const ratios = DELIVERIES.map((delivery) => ratioOf(server, against, delivery.name));
+      const verdict = goal === undefined ? '' : `  [≥ ${goal}×] ${ratios.every((ratio) => ratio >= goal) ? 'met' : 'NOT met'}`;
+      console.log(`${`${server} / ${against}`.padEnd(80)}${ratios.map((ratio) => pad(`${ratio.toFixed(2)}×`, 8)).join('')}${verdict}`);
+    }
+  };
+  line('ratios by req/s (goal in brackets)', (server, against, name) => results[server][name] / results[against][name]);
+  if (results.cpu) line('ratios by server CPU per request', (server, against, name) => results.cpu[against][name] / results.cpu[server][name]);
 }
 
 const spread = (values) => (values.length > 1 ? ` ${Math.min(...values).toFixed(1)}–${Math.max(...values).toFixed(1)}` : '');
