@@ -58,11 +58,12 @@ async function checkAnswers(url, server) {
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /**
- * Pins the servers to the first core and this process (the load generator) to the second, as
- * `taskset` allows (Linux, 2+ cores; BENCH_HTTP_PIN=0 turns it off): a server that migrates
- * between cores, or shares one with autocannon, pays for it in CPU time.
+ * BENCH_HTTP_PIN=1 pins the servers to the first core and this process (the load generator) to
+ * the second (Linux `taskset`, 2+ cores). Off by default: on a machine shared with other work,
+ * a server pinned to a core that other processes also use measured about twice the CPU per
+ * request, and a wider spread, than one the scheduler may move.
  */
-const PIN = process.env.BENCH_HTTP_PIN !== '0' && availableParallelism() >= 2 && taskset(['-cp', '1', String(process.pid)]);
+const PIN = process.env.BENCH_HTTP_PIN === '1' && availableParallelism() >= 2 && taskset(['-cp', '1', String(process.pid)]);
 function taskset(args) {
   try {
     execFileSync('taskset', args, { stdio: 'ignore' });

@@ -67,6 +67,7 @@ async function serve(name) {
   const app = await NestFactory.create(module, { logger: false, ...options });
   await app.listen(0, '127.0.0.1');
   process.send({ port: app.getHttpServer().address().port });
+  process.on('disconnect', () => process.exit(0));
 }
 
 const WITH_B24HOOKS = ['nest + b24hooks module route', 'nest + b24hooks guard'];
