@@ -199,11 +199,14 @@ function baseBuild() {
 }
 
 /**
- * The servers to measure and how to start each: `names`, plus (with BENCH_BASE) each of
+ * The servers to measure and how to start each: `all` (or those of BENCH_HTTP_SERVERS), plus (with BENCH_BASE) each of
  * `withB24hooks` again from the base build, labelled `<name> @<commit>`. `builds` are the label
  * suffixes to pair in ratios ('' for this build).
  */
-export function benchServers(names, withB24hooks, script, argsFor) {
+export function benchServers(all, withB24hooks, script, argsFor) {
+  // BENCH_HTTP_SERVERS='a|b' measures only those.
+  const only = process.env.BENCH_HTTP_SERVERS?.split('|');
+  const names = only ? all.filter((name) => only.includes(name)) : all;
   const base = baseBuild();
   if (!base) return { servers: names, builds: [''], start: (name) => startServer(script, argsFor(name)) };
   const suffix = ` ${base.label}`;

@@ -13,7 +13,7 @@ const ROUNDS = Number(process.env.BENCH_HTTP_ROUNDS ?? 5);
 const WITH_B24HOOKS = ['express + b24hooks', 'koa + b24hooks'];
 const CEILINGS = { 'express + b24hooks': 'express, raw bytes searched (ceiling)', 'koa + b24hooks': 'koa, raw bytes searched (ceiling)' };
 
-const { servers, builds, start } = benchServers(process.env.BENCH_HTTP_SERVERS?.split('|') ?? SERVER_NAMES, WITH_B24HOOKS, serverScript, (name) => [name]);
+const { servers, builds, start } = benchServers(SERVER_NAMES, WITH_B24HOOKS, serverScript, (name) => [name]);
 
 console.log(`Express and Koa over HTTP, loopback, ${CONNECTIONS} connections, ${SECONDS} s per case, ${ROUNDS} rounds (node ${process.version})`);
 const results = await measure(servers, start, { rounds: ROUNDS });
