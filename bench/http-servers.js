@@ -2,7 +2,6 @@
 // 127.0.0.1 (ephemeral port) and sends the port to its parent. Each answers a Bitrix24 delivery
 // with 200 {"ok":true} when its application token matches and 401 otherwise; the hand-written ones
 // do what an app without b24hooks typically does.
-import { timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import { bodyParser } from '@koa/bodyparser';
 import { createReceiver } from '@b24hooks/core';
@@ -13,27 +12,7 @@ import Koa from 'koa';
 import qs from 'qs';
 import getRawBody from 'raw-body';
 import { TOKEN } from './http-harness.js';
-
-const expected = Buffer.from(TOKEN);
-
-/** The compare an app writes by hand: constant time, after checking the length. */
-function tokenMatches(body) {
-  const token = body?.auth?.application_token;
-  if (typeof token !== 'string') return false;
-  const delivered = Buffer.from(token);
-  return delivered.length === expected.length && timingSafeEqual(delivered, expected);
-}
-
-const tokenPair = Buffer.from(`auth%5Bapplication_token%5D=${TOKEN}`);
-
-/** Not a real check (it ignores where the pair stands): the floor of body work, for the ceilings. */
-async function carriesToken(stream) {
-  const chunks = [];
-  for await (const chunk of stream) chunks.push(chunk);
-  return Buffer.concat(chunks).includes(tokenPair);
-}
-
-const refused = { error: { code: 'TOKEN_MISMATCH', message: 'wrong token' } };
+import { carriesToken, refused, tokenMatches } from './http-tokens.js';
 
 const SERVERS = {
   'express + b24hooks'() {

@@ -1,33 +1,28 @@
 // HTTP throughput of a Bitrix24 endpoint in NestJS, loopback only: @b24hooks/nestjs (module route
 // and guard, Nest's body parser off as docs/nestjs.md recommends) against what a Nest app does
 // without it: Nest's default body parser and a hand-written token guard. A Nest route that reads
-// the body and finds the token in it without parsing anything is the floor: no receiver can be
-// much faster than Nest itself. Each server
-// runs in its own process (`node nest.bench.js --serve <name>`). Plain JS: decorators are applied
-// as functions. Every server stays up while the others are loaded, and each case is measured in
-// BENCH_NEST_ROUNDS slices (default 4) taken in turn and rotated, with the median kept, so that a
-// load that drifts on a shared machine hits every server alike.
+// the raw bytes and finds the token in them, parsing nothing, is the ceiling: no receiver can be
+// faster than Nest itself. Each server runs in its own process (`node nest.bench.js --serve
+// <name>`), measured by http-harness.js (req/s and server CPU per request, BENCH_HTTP_ROUNDS
+// interleaved slices, BENCH_BASE for an older build alongside). Plain JS: decorators are applied
+// as functions.
 import 'reflect-metadata';
-import { timingSafeEqual } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { Controller, HttpCode, Module, Post, Req, UnauthorizedException, UseGuards } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { B24EventGuard, B24HooksModule } from '@b24hooks/nestjs';
-import autocannon from 'autocannon';
-import { CONNECTIONS, DELIVERIES, FORM, SECONDS, TOKEN, printRates, printRatios, startServer } from './http-harness.js';
+import { CONNECTIONS, SECONDS, TOKEN, benchServers, measure, printCpu, printRates, printRatios } from './http-harness.js';
+import { carriesToken, refused, tokenMatches } from './http-tokens.js';
 
 /** The guard an app writes by hand: the token of the parsed body, compared in constant time. */
 class HandWrittenTokenGuard {
   canActivate(context) {
-    const token = context.switchToHttp().getRequest().body?.auth?.application_token;
-    const delivered = Buffer.from(typeof token === 'string' ? token : '');
-    const expected = Buffer.from(TOKEN);
-    if (delivered.length === expected.length && timingSafeEqual(delivered, expected)) return true;
+    if (tokenMatches(context.switchToHttp().getRequest().body)) return true;
     throw refuse();
   }
 }
 
-const refuse = () => new UnauthorizedException({ error: { code: 'TOKEN_MISMATCH', message: 'wrong token' } });
+const refuse = () => new UnauthorizedException(refused);
 
 /** `@Controller() class { @Post('b24') @HttpCode(200) @UseGuards(...guards) take(@Req() req) { return handle(req) } }` */
 function controller(handle, ...guards) {
@@ -45,11 +40,9 @@ function controller(handle, ...guards) {
 
 const ok = () => ({ ok: true });
 
-/** The floor: read the body, look for the token as it is encoded, parse nothing. */
+/** The ceiling: read the raw bytes, look for the token as it is encoded, parse nothing. */
 async function findToken(req) {
-  let body = '';
-  for await (const chunk of req) body += chunk;
-  if (body.includes(`auth%5Bapplication_token%5D=${TOKEN}`)) return { ok: true };
+  if (await carriesToken(req)) return { ok: true };
   throw refuse();
 }
 
@@ -60,13 +53,13 @@ function appModule(metadata) {
 }
 
 const quiet = { warn() {} };
-const FLOOR = 'nest route finding the token (floor)';
+const CEILING = 'nest, raw bytes searched (ceiling)';
 const BASELINE = 'nest default parser + hand-written guard';
 const SERVERS = {
   'nest + b24hooks module route': () => [appModule({ imports: [B24HooksModule.forRoot({ token: TOKEN, path: '/b24', logger: quiet })] }), { bodyParser: false }],
   'nest + b24hooks guard': () => [appModule({ imports: [B24HooksModule.forRoot({ token: TOKEN, logger: quiet })], controllers: [controller(ok, B24EventGuard)] }), { bodyParser: false }],
   [BASELINE]: () => [appModule({ controllers: [controller(ok, HandWrittenTokenGuard)] }), {}],
-  [FLOOR]: () => [appModule({ controllers: [controller(findToken)] }), { bodyParser: false }],
+  [CEILING]: () => [appModule({ controllers: [controller(findToken)] }), { bodyParser: false }],
 };
 
 async function serve(name) {
@@ -74,50 +67,25 @@ async function serve(name) {
   const app = await NestFactory.create(module, { logger: false, ...options });
   await app.listen(0, '127.0.0.1');
   process.send({ port: app.getHttpServer().address().port });
+  process.on('disconnect', () => process.exit(0));
 }
 
-const ROUNDS = Number(process.env.BENCH_NEST_ROUNDS ?? 4);
-
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-
-/** Req/s of one slice; throws on any answer but the expected one. */
-async function slice(server, url, delivery, seconds) {
-  const result = await autocannon({ url, method: 'POST', headers: { 'content-type': FORM }, body: delivery.body, connections: CONNECTIONS, duration: seconds });
-  const wrong = (delivery.status === 200 ? result.non2xx : result.requests.total - result.non2xx) + result.errors + result.timeouts;
-  if (wrong !== 0) throw new Error(`${server}, ${delivery.name}: ${wrong} unexpected answers or errors`);
-  return result.requests.average;
-}
-
-async function measureInterleaved(names) {
-  const script = fileURLToPath(import.meta.url);
-  const servers = await Promise.all(names.map(async (name) => ({ name, ...(await startServer(script, ['--serve', name])) })));
-  try {
-    for (const { name, url } of servers) await slice(name, url, DELIVERIES[0], 1); // warm-up
-    const results = Object.fromEntries(names.map((name) => [name, {}]));
-    for (const delivery of DELIVERIES) {
-      const samples = Object.fromEntries(names.map((name) => [name, []]));
-      for (let round = 0; round < ROUNDS; round++) {
-        const order = servers.map((_, index) => servers[(index + round) % servers.length]);
-        for (const { name, url } of order) samples[name].push(await slice(name, url, delivery, Math.max(1, SECONDS / ROUNDS)));
-      }
-      for (const name of names) results[name][delivery.name] = median(samples[name]);
-    }
-    return results;
-  } finally {
-    for (const server of servers) server.stop();
-  }
-}
+const WITH_B24HOOKS = ['nest + b24hooks module route', 'nest + b24hooks guard'];
 
 if (process.argv[2] === '--serve') {
   await serve(process.argv[3]);
 } else {
-  console.log(`NestJS over HTTP, loopback, ${CONNECTIONS} connections, ${SECONDS} s per case in ${ROUNDS} interleaved slices (node ${process.version})`);
-  const results = await measureInterleaved(Object.keys(SERVERS));
+  const rounds = Number(process.env.BENCH_HTTP_ROUNDS ?? 5);
+  const { servers, builds, start } = benchServers(Object.keys(SERVERS), WITH_B24HOOKS, fileURLToPath(import.meta.url), (name) => ['--serve', name]);
+  console.log(`NestJS over HTTP, loopback, ${CONNECTIONS} connections, ${SECONDS} s per case, ${rounds} rounds (node ${process.version})`);
+  const results = await measure(servers, start, { rounds });
   printRates(results);
   printRatios(results, [
-    ['nest + b24hooks module route', BASELINE, 2],
-    ['nest + b24hooks guard', BASELINE, 2],
-    [FLOOR, BASELINE],
-    ['nest + b24hooks module route', FLOOR],
+    ...builds.flatMap((build) => WITH_B24HOOKS.map((server) => [`${server}${build}`, BASELINE, 2])),
+    [CEILING, BASELINE],
   ]);
+  printCpu(
+    results,
+    builds.flatMap((build) => WITH_B24HOOKS.map((server) => [`${server}${build}`, CEILING])),
+  );
 }

@@ -1,4 +1,5 @@
 import { createServer, request, Agent, type Server } from 'node:http';
+import { PassThrough } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createReceiver, handleIncoming } from '@b24hooks/core';
@@ -52,5 +53,58 @@ describe('handleIncoming reading the request stream', () => {
     if (refused instanceof Error) expect((refused as NodeJS.ErrnoException).code).toMatch(/ECONNRESET|EPIPE/);
     else expect(refused.status).toBe(413);
     agent.destroy();
+  });
+});
+
+describe('handleIncoming reading a stream of a declared length', () => {
+  const source = (stream: PassThrough, length: number) => ({
+    method: 'POST',
+    headers: { 'content-type': FORM, 'content-length': String(length) },
+    stream,
+    framework: 'none',
+  });
+
+  it('reads a body sent in several chunks', async () => {
+    const body = Buffer.from(dealUpdate());
+    const stream = new PassThrough();
+    const answered = handleIncoming(receiver, source(stream, body.length));
+    stream.write(body.subarray(0, 100));
+    stream.write(body.subarray(100, 300));
+    stream.end(body.subarray(300));
+    expect((await answered).status).toBe(200);
+  });
+
+  it('refuses a body shorter than its Content-Length as MALFORMED_BODY, and leaves the stream flowing', async () => {
+    const stream = new PassThrough();
+    const answered = handleIncoming(receiver, source(stream, 1000));
+    stream.end(Buffer.from('event=ONCRMDEALUPDATE'));
+    const result = await answered;
+    expect(result.status).toBe(400);
+    expect(result.error?.code).toBe('MALFORMED_BODY');
+    expect(result.error?.message).toMatch(/length differs from Content-Length/);
+    expect(stream.readableFlowing).toBe(true);
+  });
+
+  it('refuses a body longer than its Content-Length and the limit as BODY_TOO_LARGE, and drains the rest', async () => {
+    const stream = new PassThrough();
+    const answered = handleIncoming(receiver, source(stream, 64 * 1024));
+    stream.write(Buffer.alloc(64 * 1024 + 1, 'a'));
+    const result = await answered;
+    expect(result.error?.code).toBe('BODY_TOO_LARGE');
+    expect(stream.listenerCount('data')).toBe(0);
+    expect(stream.readableFlowing).toBe(true);
+  });
+
+  it('refuses a stream that fails, or that the client aborts, as MALFORMED_BODY', async () => {
+    const failing = new PassThrough();
+    const failed = handleIncoming(receiver, source(failing, 100));
+    failing.destroy(new Error('socket hang up'));
+    expect((await failed).error?.message).toMatch(/could not be read completely/);
+
+    const abandoned = new PassThrough();
+    const aborted = handleIncoming(receiver, source(abandoned, 100));
+    abandoned.emit('aborted');
+    expect((await aborted).error?.message).toMatch(/closed the connection before the whole body arrived/);
+    for (const name of ['data', 'end', 'error', 'aborted', 'close']) expect(abandoned.listenerCount(name)).toBe(0);
   });
 });

@@ -4,7 +4,7 @@ import {
   answeredBefore,
   answersItself,
   handleIncoming,
-  settleHandled,
+  settleOnFinish,
   type B24AdapterOptions,
   type B24Event,
   type B24HandleResult,
@@ -53,7 +53,7 @@ export function b24hooks(receiver: Receiver, options?: B24HooksExpressOptions): 
     } else {
       const event = result.event!;
       req.b24event = event;
-      res.once('finish', () => void settleHandled(receiver, event, res.statusCode));
+      settleOnFinish(receiver, event, res);
       next();
     }
   }

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { answeredBefore, answersItself, handleIncoming, settleHandled, type Receiver } from '@b24hooks/core';
+import { answeredBefore, answersItself, handleIncoming, settleOnFinish, type Receiver } from '@b24hooks/core';
 import { B24_EVENT_PROPERTY, B24_RECEIVER } from './constants.js';
 import { B24AnsweredException, B24RefusalException } from './refusal.js';
 import { incomingSource, type NestHttpRequest } from './request.js';
@@ -11,7 +11,7 @@ import { incomingSource, type NestHttpRequest } from './request.js';
  * for `@B24Event()`, and lets the route handle it. It does not run `on()`/`@OnB24Event()`
  * handlers: the guarded route is the handler. A refusal throws `B24RefusalException`, answered
  * with core's status and body. Once the route has answered with a 2xx, an uninstalled portal is
- * forgotten (core's `settleHandled`, as with `respond: false` in Express and Koa).
+ * forgotten (core's `settleOnFinish`, as with `respond: false` in Express and Koa).
  */
 @Injectable()
 export class B24EventGuard implements CanActivate {
@@ -32,7 +32,7 @@ export class B24EventGuard implements CanActivate {
     if (answersItself(false, result)) throw new B24AnsweredException(result.body, result.status, httpAdapter);
     const event = result.event!;
     req[B24_EVENT_PROPERTY] = event;
-    res.once('finish', () => void settleHandled(this.receiver, event, res.statusCode));
+    settleOnFinish(this.receiver, event, res);
     return true;
   }
 }

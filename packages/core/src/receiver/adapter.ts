@@ -54,6 +54,16 @@ export async function settleHandled(receiver: Receiver, event: B24Event, status:
 }
 
 /**
+ * `settleHandled` once the response is finished (Express and Nest, whose route answers after the
+ * adapter returned). Only an `ONAPPUNINSTALL` has anything to settle, so other events add no
+ * listener to the response.
+ */
+export function settleOnFinish(receiver: Receiver, event: B24Event, res: { statusCode: number; once(name: 'finish', listener: () => void): unknown }): void {
+  if (event.name !== 'ONAPPUNINSTALL') return;
+  res.once('finish', () => void settleHandled(receiver, event, res.statusCode));
+}
+
+/**
  * True (and logged) when the response was already sent before b24hooks could answer, typically by
  * a timeout middleware that answered first: the adapter then writes nothing, since writing to an
  * answered response throws. The delivery was still processed as `result` says.

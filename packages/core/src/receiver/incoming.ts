@@ -1,8 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import { B24HookError } from '../errors.js';
-import { bodyTooLarge } from '../form/limits.js';
 import { errorResult } from './handle.js';
+import { readStream } from './read-stream.js';
 import { checkRequestLine } from './request-body.js';
 import type { B24HandleOptions, B24HandleResult, Receiver } from './types.js';
 
@@ -42,69 +42,57 @@ function isRaw(value: unknown): value is string | Uint8Array {
 }
 
 /**
- * raw-body and its dependencies are a third of what importing core costs, and only adapters that
- * read a stream need them: loaded on the first such request, once.
- */
-let rawBody: Promise<{ default: typeof import('raw-body') }> | undefined;
-
-async function readStream(source: IncomingSource, maxBytes: number): Promise<Uint8Array> {
-  const declared = Number(source.headers['content-length']);
-  try {
-    const { default: getRawBody } = await (rawBody ??= import('raw-body'));
-    return await getRawBody(source.stream, {
-      limit: maxBytes,
-      ...(Number.isFinite(declared) && declared >= 0 ? { length: declared } : {}),
-    });
-  } catch (error) {
-    // raw-body leaves the stream paused where it stopped: drain what the client still sends, or a
-    // kept-alive connection would wait for ever behind the unread rest of this body.
-    source.stream.resume();
-    const type = (error as { type?: string }).type;
-    if (type === 'entity.too.large') throw bodyTooLarge(maxBytes);
-    throw new B24HookError(
-      'MALFORMED_BODY',
-      type === 'request.aborted'
-        ? 'The client closed the connection before the whole body arrived.'
-        : 'The body could not be read completely (its length differs from Content-Length, or the stream failed).',
-      { cause: error },
-    );
-  }
-}
-
-/**
- * The body-source rules every adapter shares: the unread stream first (read with raw-body under the
+ * The body-source rules every adapter shares: the unread stream first (read under the
  * receiver's limit), then a kept raw body, then what a body parser made of it. Never throws.
  */
-export async function handleIncoming(
+export function handleIncoming(
   receiver: Receiver,
   source: IncomingSource,
   options?: B24HandleOptions,
 ): Promise<B24HandleResult> {
+  try {
+    return incoming(receiver, source, options);
+  } catch (error) {
+    // A source or receiver that throws: a rejection, as from an async function.
+    return Promise.reject(error);
+  }
+}
+
+function incoming(receiver: Receiver, source: IncomingSource, options: B24HandleOptions | undefined): Promise<B24HandleResult> {
   const contentType = source.headers['content-type'];
   const early = checkRequestLine(source.method, contentType);
-  if (early instanceof B24HookError) return errorResult(early);
+  if (early instanceof B24HookError) return Promise.resolve(errorResult(early));
+  const handle = (body: string | Uint8Array | object): Promise<B24HandleResult> => receiver.handle({ method: source.method, contentType, body }, options);
   let body: string | Uint8Array | object;
   try {
+    // The common case, and the only asynchronous one: no promise layer between the read and handle().
     if (streamUnread(source.stream)) {
-      body = await readStream(source, receiver.limits.maxBodyBytes);
-    } else if (isRaw(source.rawBody)) {
-      body = source.rawBody;
-    } else if (isRaw(source.parsedBody)) {
-      // express.raw() or express.text() kept the bytes as they came.
-      body = source.parsedBody;
-    } else if (source.parsedBody !== null && typeof source.parsedBody === 'object') {
-      warnParsedOnce(receiver, source.framework);
-      body = source.parsedBody;
-    } else {
-      throw new B24HookError(
-        'MALFORMED_BODY',
-        'The request body was consumed before b24hooks and nothing it left can be used. Mount b24hooks before other body readers, or keep the raw body (rawBody).',
-      );
+      return readStream(source.stream, source.headers, receiver.limits.maxBodyBytes).then(handle, (caught: unknown) => refused(receiver, caught));
     }
+    body = bodyLeft(receiver, source);
   } catch (caught) {
-    const error = caught instanceof B24HookError ? caught : new B24HookError('MALFORMED_BODY', 'The body could not be read.', { cause: caught });
-    receiver.logger?.warn(`b24hooks refused a request: ${error.code}`, { code: error.code, status: error.status });
-    return errorResult(error);
+    return Promise.resolve(refused(receiver, caught));
   }
-  return receiver.handle({ method: source.method, contentType, body }, options);
+  return handle(body);
+}
+
+/** What a body parser (or the app) left when the stream was already read. */
+function bodyLeft(receiver: Receiver, source: IncomingSource): string | Uint8Array | object {
+  if (isRaw(source.rawBody)) return source.rawBody;
+  // express.raw() or express.text() kept the bytes as they came.
+  if (isRaw(source.parsedBody)) return source.parsedBody;
+  if (source.parsedBody !== null && typeof source.parsedBody === 'object') {
+    warnParsedOnce(receiver, source.framework);
+    return source.parsedBody;
+  }
+  throw new B24HookError(
+    'MALFORMED_BODY',
+    'The request body was consumed before b24hooks and nothing it left can be used. Mount b24hooks before other body readers, or keep the raw body (rawBody).',
+  );
+}
+
+function refused(receiver: Receiver, caught: unknown): B24HandleResult {
+  const error = caught instanceof B24HookError ? caught : new B24HookError('MALFORMED_BODY', 'The body could not be read.', { cause: caught });
+  receiver.logger?.warn(`b24hooks refused a request: ${error.code}`, { code: error.code, status: error.status });
+  return errorResult(error);
 }

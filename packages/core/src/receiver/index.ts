@@ -10,7 +10,7 @@ export {
   type HandoffRunner,
 } from './handoff.js';
 export { handleIncoming, type IncomingSource } from './incoming.js';
-export { adapterSettings, answeredBefore, answersItself, settleHandled, type B24AdapterOptions, type B24AdapterSettings } from './adapter.js';
+export { adapterSettings, answeredBefore, answersItself, settleHandled, settleOnFinish, type B24AdapterOptions, type B24AdapterSettings } from './adapter.js';
 export type {
   Receiver,
   ReceiverOptions,
