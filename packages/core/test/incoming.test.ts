@@ -1,5 +1,6 @@
 import { createServer, request, Agent, type Server } from 'node:http';
 import { PassThrough } from 'node:stream';
+import { gzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createReceiver, handleIncoming } from '@b24hooks/core';
@@ -52,6 +53,32 @@ describe('handleIncoming reading the request stream', () => {
     // The server answers at once; the client may see the answer or a reset from the unread body.
     if (refused instanceof Error) expect((refused as NodeJS.ErrnoException).code).toMatch(/ECONNRESET|EPIPE/);
     else expect(refused.status).toBe(413);
+    agent.destroy();
+  });
+});
+
+describe('handleIncoming and Content-Encoding', () => {
+  it('refuses a compressed body with 415 instead of parsing its bytes, and keeps the connection usable', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const body = gzipSync(dealUpdate());
+    for (const encoding of ['gzip', 'br', 'identity, gzip', 'GZIP']) {
+      const answer = await post(agent, [body], { 'content-encoding': encoding, 'content-length': String(body.length) });
+      expect(answer.status, encoding).toBe(415);
+      const { error } = JSON.parse(answer.body) as { error: { code: string; message: string } };
+      expect(error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+      expect(error.message).toMatch(/does not decompress it \((gzip|br)\)\. Bitrix24 sends events uncompressed/);
+    }
+    // Once more on the same socket: the refused bodies were drained.
+    expect((await post(agent, [Buffer.from(dealUpdate())], { 'content-encoding': 'identity' })).status).toBe(200);
+    expect((await post(agent, [Buffer.from(dealUpdate())])).status).toBe(200);
+    agent.destroy();
+  });
+
+  it('names no coding it cannot print safely', async () => {
+    const agent = new Agent({ keepAlive: false });
+    const answer = await post(agent, [Buffer.from(dealUpdate())], { 'content-encoding': 'x'.repeat(40) });
+    expect(answer.status).toBe(415);
+    expect(answer.body).not.toContain('xxxx');
     agent.destroy();
   });
 });

@@ -67,6 +67,8 @@ function incoming(receiver: Receiver, source: IncomingSource, options: B24Handle
   try {
     // The common case, and the only asynchronous one: no promise layer between the read and handle().
     if (streamUnread(source.stream)) {
+      const encoded = unreadableEncoding(source.headers['content-encoding']);
+      if (encoded !== undefined) return Promise.resolve(refused(receiver, compressed(encoded)));
       return readStream(source.stream, source.headers, receiver.limits.maxBodyBytes).then(handle, (caught: unknown) => refused(receiver, caught));
     }
     body = bodyLeft(receiver, source);
@@ -88,6 +90,30 @@ function bodyLeft(receiver: Receiver, source: IncomingSource): string | Uint8Arr
   throw new B24HookError(
     'MALFORMED_BODY',
     'The request body was consumed before b24hooks and nothing it left can be used. Mount b24hooks before other body readers, or keep the raw body (rawBody).',
+  );
+}
+
+/**
+ * The first content coding other than `identity` the header names, if any. Bitrix24 sends bodies
+ * as they are; a compressed one would otherwise reach the parse and be refused as bytes that are
+ * not UTF-8, which says nothing of the cause. A body parser that ran first has decoded the body
+ * (body-parser and koa-body inflate), so only a stream b24hooks reads itself is checked.
+ */
+function unreadableEncoding(header: string | string[] | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  for (const coding of String(header).split(',')) {
+    const name = coding.trim().toLowerCase();
+    if (name !== '' && name !== 'identity') return name;
+  }
+  return undefined;
+}
+
+function compressed(coding: string): B24HookError {
+  const named = /^[a-z0-9!#$%&'*+.^_`|~-]{1,32}$/.test(coding) ? ` (${coding})` : '';
+  return new B24HookError(
+    'UNSUPPORTED_MEDIA_TYPE',
+    `b24hooks reads the body as it is sent and does not decompress it${named}. Bitrix24 sends events uncompressed: ` +
+      'remove the Content-Encoding on the way (a proxy?), or decompress the body before b24hooks and keep the raw bytes (rawBody).',
   );
 }
 
