@@ -48,6 +48,7 @@ assert.ok(new cjsCore.B24HookError('TOKEN_MISMATCH', 'x') instanceof B24HookErro
 
 for (const [name, loaded] of Object.entries(everyPackage)) {
   assert.equal(typeof loaded, 'object', `${name} did not load`);
-  assert.match(import.meta.resolve(name), /\/dist\/index\.js$/, `${name} resolved to ${import.meta.resolve(name)}`);
+  // The ESM entry: per-file (dist/index.js) or bundled (dist/bundle.js), never dist/cjs.
+  assert.match(import.meta.resolve(name), /\/dist\/(index|bundle)\.js$/, `${name} resolved to ${import.meta.resolve(name)}`);
 }
 console.log(`esm-nodenext: ${Object.keys(everyPackage).length} packages type-checked and imported as ESM`);
