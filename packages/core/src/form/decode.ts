@@ -8,11 +8,16 @@ function invalidUtf8(): B24HookError {
   );
 }
 
-/** Turns body bytes into a string, refusing bytes that are not UTF-8 instead of replacing them. */
-export function bytesToText(bytes: Uint8Array): string {
+/** Body bytes as a Buffer over the same memory, refused if they are not UTF-8. */
+export function checkUtf8(bytes: Uint8Array): Buffer {
   const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (!isUtf8(buffer)) throw invalidUtf8();
-  return buffer.toString('utf8');
+  return buffer;
+}
+
+/** Turns body bytes into a string, refusing bytes that are not UTF-8 instead of replacing them. */
+export function bytesToText(bytes: Uint8Array): string {
+  return checkUtf8(bytes).toString('utf8');
 }
 
 /** A string body must be UTF-8 once sent: a lone surrogate stands for bytes that are not. */

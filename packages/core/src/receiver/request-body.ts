@@ -1,6 +1,5 @@
-import { isUtf8 } from 'node:buffer';
 import { B24HookError } from '../errors.js';
-import { bytesToText } from '../form/decode.js';
+import { checkUtf8 } from '../form/decode.js';
 import { bodyTooLarge, type ResolvedFormLimits } from '../form/limits.js';
 import { normalizeForm } from '../form/normalize.js';
 import { parseForm } from '../form/parse.js';
@@ -42,10 +41,7 @@ export function bodyText(body: string | Uint8Array, limits: ResolvedFormLimits):
  */
 export function checkedBytes(body: Uint8Array, limits: ResolvedFormLimits): Buffer {
   if (body.byteLength > limits.maxBodyBytes) throw bodyTooLarge(limits.maxBodyBytes);
-  const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-  // bytesToText refuses bytes that are not UTF-8 with the parse's own error.
-  if (!isUtf8(bytes)) bytesToText(bytes);
-  return bytes;
+  return checkUtf8(body);
 }
 
 export function parseJson(text: string, limits: ResolvedFormLimits): FormObject {
