@@ -32,7 +32,13 @@ function mismatch(problems: ShapeProblems, problem: string, refusal: string): vo
   problems.push(problem);
 }
 
-function wrongShape(problems: ShapeProblems, path: string, expected: string): void {
+/** A field the documentation says is always sent is not: listed, or the delivery refused. */
+export function missingField(problems: ShapeProblems, path: string): void {
+  mismatch(problems, `${path} is missing`, `${path} is missing; the Bitrix24 documentation of this event says it is always sent.`);
+}
+
+/** `path` is not of the `expected` kind: listed, or the delivery refused under `shapes: 'strict'`. */
+export function wrongShape(problems: ShapeProblems, path: string, expected: string): void {
   mismatch(
     problems,
     `${path} should be ${expected}`,
@@ -94,11 +100,7 @@ function coerceObject(shape: { readonly [key: string]: EventShape }, value: Form
         delete result[key];
         continue;
       }
-      mismatch(
-        problems,
-        `${path}[${key}] is missing`,
-        `${path}[${key}] is missing; the Bitrix24 documentation of this event says it is always sent.`,
-      );
+      missingField(problems, `${path}[${key}]`);
       continue;
     }
     result[key] = coerce(fieldShape, field, `${path}[${key}]`, problems);

@@ -1,7 +1,6 @@
-import { B24HookError } from '../errors.js';
 import type { FormValue } from '../form/types.js';
 import { conceal, isSecretKey } from './redact.js';
-import { INTEGER_TEXT, coerce, type EventShape, type ShapeProblems } from './shape.js';
+import { INTEGER_TEXT, coerce, missingField, wrongShape, type EventShape, type ShapeProblems } from './shape.js';
 
 /**
  * `conceal(coerce(shape, value, path, problems))` in one pass: the typed copy is built with its
@@ -15,13 +14,6 @@ export function typedData(shape: EventShape, value: FormValue | undefined, path:
 /** A field's path: `parent[key]`, or `parent` alone when `key` is undefined. */
 function pathOf(parent: string, key: string | number | undefined): string {
   return key === undefined ? parent : `${parent}[${key}]`;
-}
-
-function wrongShape(problems: ShapeProblems, path: string, expected: string): void {
-  if (problems === undefined) {
-    throw new B24HookError('INVALID_EVENT', `${path} should be ${expected}, as the Bitrix24 documentation of this event says; the delivery does not match it.`);
-  }
-  problems.push(`${path} should be ${expected}`);
 }
 
 function typed(shape: EventShape, value: FormValue | undefined, parent: string, key: string | number | undefined, problems: ShapeProblems): unknown {
@@ -121,9 +113,7 @@ function typedObject(shape: CompiledShape, value: FormValue | undefined, path: s
     if (field === undefined || (emptyIsAbsent && field === '')) {
       values[index] = ABSENT;
       if (!optional) {
-        const where = pathOf(path, key);
-        if (problems === undefined) throw new B24HookError('INVALID_EVENT', `${where} is missing; the Bitrix24 documentation of this event says it is always sent.`);
-        problems.push(`${where} is missing`);
+        missingField(problems, pathOf(path, key));
       }
       continue;
     }
