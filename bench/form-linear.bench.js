@@ -13,14 +13,11 @@
 import { parseForm } from '@b24hooks/core';
 import qs from 'qs';
 import { Bench } from 'tinybench';
+import { FIT, MIB, keysOnly, medianMs, pairs, repeat } from './pathological.js';
 
 const TIME_MS = Number(process.env.BENCH_TIME_MS ?? 700);
-const MIB = 1024 * 1024;
-const FIT = MIB - 16;
 const LIMITS = { maxParams: 100_000 };
 
-const repeat = (unit, chars = FIT) => unit.repeat(Math.floor(chars / unit.length));
-const pairs = (count, key) => Array.from({ length: count }, (_, i) => `k${i}${key}`).join('&');
 
 /** [name, body, goal as a multiple of the letters (if the issue sets one)] */
 const BODIES = [
@@ -35,15 +32,6 @@ const BODIES = [
   ["2,000 keys of 500 '['", pairs(2000, '['.repeat(500))],
   ["2,000 keys of 170 '%5B'", pairs(2000, '%5B'.repeat(170))],
 ];
-
-function keysOnly(bytes) {
-  const out = {};
-  for (const part of bytes.toString().split('&')) out[part] = '';
-  return out;
-}
-
-// The median, not the mean: on a shared machine a few descheduled samples would skew the mean.
-const medianMs = (task) => task.result?.latency?.p50 ?? Number.NaN;
 
 console.log(`parseForm on pathological bodies, ${TIME_MS} ms per task, median per call (node ${process.version})`);
 const bench = new Bench({ name: 'form-linear', time: TIME_MS, warmupTime: Math.min(200, TIME_MS) });

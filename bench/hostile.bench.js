@@ -9,15 +9,12 @@
 // the keys of the body).
 import { createReceiver, createMemoryTokenStore } from '@b24hooks/core';
 import { Bench } from 'tinybench';
+import { FIT, MIB, keysOnly, medianMs, pairs as keys, repeat } from './pathological.js';
 
 const TIME_MS = Number(process.env.BENCH_TIME_MS ?? 700);
-const MIB = 1024 * 1024;
-const FIT = MIB - 16;
 const FORM = 'application/x-www-form-urlencoded';
 const receiver = createReceiver({ tokenStore: createMemoryTokenStore({ portal: 'c9d0e1f2a3b4c5d6e7f8a9b0c1d2e3f4' }) });
 
-const repeat = (unit, bytes = FIT) => unit.repeat(Math.floor(bytes / unit.length));
-const keys = (count, key) => Array.from({ length: count }, (_, i) => `k${i}${key}`).join('&');
 
 /** [name, body text, content type] */
 const BODIES = [
@@ -51,16 +48,6 @@ function flat(bytes) {
   for (const [key, value] of new URLSearchParams(bytes.toString())) out[key] = value;
   return out;
 }
-
-/** Every `&`-separated part of the body as a key of one object, undecoded. */
-function keysOnly(bytes) {
-  const out = {};
-  for (const part of bytes.toString().split('&')) out[part] = '';
-  return out;
-}
-
-// The median, not the mean: on a shared machine a few descheduled samples would skew the mean.
-const medianMs = (task) => task.result?.latency?.p50 ?? Number.NaN;
 
 console.log(`hostile bodies through receiver.handle, ${TIME_MS} ms per body, median per call (node ${process.version})`);
 const bench = new Bench({ name: 'hostile', time: TIME_MS, warmupTime: Math.min(200, TIME_MS) });
